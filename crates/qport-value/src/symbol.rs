@@ -1,0 +1,165 @@
+//! Interned symbols (type 11).
+//!
+//! Like kdb+'s symbol pool, every distinct symbol text is stored once for the life of the
+//! process, so a `Symbol` is a pointer: equality and hashing are by address, cloning is a
+//! copy, and ordering is by the bytes (q sorts symbols lexicographically). The pool never
+//! shrinks, as in kdb+.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use rustc_hash::FxHashSet;
+
+/// An interned symbol. Its bytes are usually UTF-8, but q allows any bytes but NUL.
+#[derive(Clone, Copy)]
+pub struct Symbol(&'static [u8]);
+
+type Pool = FxHashSet<&'static [u8]>;
+
+fn pool() -> &'static Mutex<Pool> {
+    static POOL: OnceLock<Mutex<Pool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let mut pool = Pool::default();
+        pool.insert(b"".as_slice());
+        Mutex::new(pool)
+    })
+}
+
+fn lock_pool() -> MutexGuard<'static, Pool> {
+    // A panic while holding the lock cannot leave the set half-updated, so poison is ignored.
+    pool().lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn intern_locked(pool: &mut Pool, text: &[u8]) -> Symbol {
+    if let Some(&stored) = pool.get(text) {
+        return Symbol(stored);
+    }
+    let stored: &'static [u8] = Box::leak(text.to_vec().into_boxed_slice());
+    pool.insert(stored);
+    Symbol(stored)
+}
+
+impl Symbol {
+    /// Interns `text` and returns its symbol.
+    pub fn new(text: impl AsRef<[u8]>) -> Symbol {
+        intern_locked(&mut lock_pool(), text.as_ref())
+    }
+
+    /// The empty symbol `` ` ``, the symbol null.
+    pub fn empty() -> Symbol {
+        Symbol::new(b"")
+    }
+
+    pub fn as_bytes(&self) -> &'static [u8] {
+        self.0
+    }
+
+    /// The text, with invalid UTF-8 replaced.
+    pub fn to_str_lossy(&self) -> Cow<'static, str> {
+        String::from_utf8_lossy(self.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Interns many symbols under one lock, for decoders that read whole symbol vectors.
+pub struct SymbolInterner {
+    pool: MutexGuard<'static, Pool>,
+}
+
+impl SymbolInterner {
+    pub fn lock() -> SymbolInterner {
+        SymbolInterner { pool: lock_pool() }
+    }
+
+    pub fn intern(&mut self, text: &[u8]) -> Symbol {
+        intern_locked(&mut self.pool, text)
+    }
+}
+
+impl PartialEq for Symbol {
+    fn eq(&self, other: &Symbol) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Symbol {}
+
+impl Hash for Symbol {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::ptr::hash(self.0, state)
+    }
+}
+
+impl Ord for Symbol {
+    fn cmp(&self, other: &Symbol) -> Ordering {
+        self.0.cmp(other.0)
+    }
+}
+
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, other: &Symbol) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Default for Symbol {
+    fn default() -> Symbol {
+        Symbol::empty()
+    }
+}
+
+impl From<&str> for Symbol {
+    fn from(text: &str) -> Symbol {
+        Symbol::new(text)
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_str_lossy())
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}", self.to_str_lossy())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_text_gives_the_same_symbol() {
+        let a = Symbol::new("trade");
+        let b = Symbol::new(String::from("trade"));
+        assert_eq!(a, b);
+        assert!(std::ptr::eq(a.as_bytes(), b.as_bytes()));
+        assert_ne!(a, Symbol::new("quote"));
+    }
+
+    #[test]
+    fn orders_by_bytes_not_by_address() {
+        let z = Symbol::new("zz-order");
+        let a = Symbol::new("aa-order");
+        assert!(a < z);
+        assert!(Symbol::empty() < a);
+    }
+
+    #[test]
+    fn empty_symbol_is_unique() {
+        assert_eq!(Symbol::empty(), Symbol::new(""));
+        assert_eq!(Symbol::empty(), SymbolInterner::lock().intern(b""));
+    }
+}
