@@ -21,7 +21,9 @@ impl Dict {
         }
         if matches!((&keys, &values), (Value::Table(_), Value::Table(_))) {
             // One thing, one representation: that is a KeyedTable.
-            return Err(ValueError::Type("a dictionary of two tables is a keyed table"));
+            return Err(ValueError::Type(
+                "a dictionary of two tables is a keyed table",
+            ));
         }
         if keys.count() != values.count() {
             return Err(ValueError::Length {

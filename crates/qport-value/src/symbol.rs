@@ -30,7 +30,9 @@ fn pool() -> &'static Mutex<Pool> {
 
 fn lock_pool() -> MutexGuard<'static, Pool> {
     // A panic while holding the lock cannot leave the set half-updated, so poison is ignored.
-    pool().lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    pool()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn intern_locked(pool: &mut Pool, text: &[u8]) -> Symbol {
@@ -43,9 +45,12 @@ fn intern_locked(pool: &mut Pool, text: &[u8]) -> Symbol {
 }
 
 impl Symbol {
-    /// Interns `text` and returns its symbol.
+    /// Interns `text` and returns its symbol. Symbols are C strings in kdb+, so the
+    /// text ends at its first NUL byte, if it has one.
     pub fn new(text: impl AsRef<[u8]>) -> Symbol {
-        intern_locked(&mut lock_pool(), text.as_ref())
+        let text = text.as_ref();
+        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+        intern_locked(&mut lock_pool(), &text[..end])
     }
 
     /// The empty symbol `` ` ``, the symbol null.
@@ -81,7 +86,9 @@ impl SymbolInterner {
         SymbolInterner { pool: lock_pool() }
     }
 
+    /// Interns `text`, which must hold no NUL byte (a decoder has already split at NULs).
     pub fn intern(&mut self, text: &[u8]) -> Symbol {
+        debug_assert!(!text.contains(&0));
         intern_locked(&mut self.pool, text)
     }
 }
@@ -155,6 +162,11 @@ mod tests {
         let a = Symbol::new("aa-order");
         assert!(a < z);
         assert!(Symbol::empty() < a);
+    }
+
+    #[test]
+    fn text_ends_at_nul_as_in_kdb() {
+        assert_eq!(Symbol::new(b"ab\0cd"), Symbol::new("ab"));
     }
 
     #[test]

@@ -1,1 +1,32 @@
-//! placeholder
+//! kdb+ IPC bytes, sans-io: values to messages and back, and kdb+'s compression.
+//!
+//! Modules, in the order a received message passes through them:
+//! - [`header`]: the 8-byte header (byte order, message kind, compression, length with the
+//!   byte-3 extension); a server reads it first to know how many bytes to wait for.
+//! - [`compress`]: kdb+'s LZ-style compression, byte-exact, with the sender's policy and a
+//!   decompressor that checks every reference.
+//! - [`decode`]: body bytes → `Value`, strictly bounded ([`limits`] sets the bounds).
+//! - [`encode`]: `Value` → message bytes for a peer's [`capability`].
+//! - [`message`]: whole messages and the q mirrors [`serialize`] (-8!), [`deserialize`]
+//!   (-9!) and [`compress()`] (-18!).
+//! - [`error`]: `WireError`, each with q's text (`badmsg`, `type`, `limit`).
+//!
+//! Nothing here touches a socket; `qport-server` feeds bytes in and takes bytes out.
+
+pub mod capability;
+pub mod compress;
+mod decode;
+pub mod encode;
+pub mod error;
+pub mod header;
+pub mod limits;
+pub mod message;
+mod primitive;
+
+pub use capability::Capability;
+pub use compress::{compress_for_peer, compress_message, decompress_message};
+pub use encode::{encode_message, encoded_len};
+pub use error::WireError;
+pub use header::{Compression, Header, MessageKind, HEADER_LEN, MAX_MESSAGE_LEN};
+pub use limits::DecodeLimits;
+pub use message::{compress, decode_message, deserialize, serialize, Message};

@@ -1,0 +1,47 @@
+//! `Primitive`: fixed-width items that travel as raw little-endian bytes.
+//!
+//! On a little-endian host a vector of these is one memory copy each way; on a big-endian
+//! host, or for a big-endian message, each item is byte-swapped.
+
+use bytemuck::Pod;
+use qport_value::Guid;
+
+pub(crate) trait Primitive: Pod {
+    fn swap_bytes(self) -> Self;
+}
+
+macro_rules! primitive_int {
+    ($($t:ty),*) => {$(
+        impl Primitive for $t {
+            fn swap_bytes(self) -> Self {
+                <$t>::swap_bytes(self)
+            }
+        }
+    )*};
+}
+
+primitive_int!(u8, i16, i32, i64);
+
+impl Primitive for f32 {
+    fn swap_bytes(self) -> Self {
+        f32::from_bits(self.to_bits().swap_bytes())
+    }
+}
+
+impl Primitive for f64 {
+    fn swap_bytes(self) -> Self {
+        f64::from_bits(self.to_bits().swap_bytes())
+    }
+}
+
+/// Guids are 16 raw bytes in canonical order: byte order never applies to them.
+impl Primitive for Guid {
+    fn swap_bytes(self) -> Self {
+        self
+    }
+}
+
+/// Whether items in a message of this byte order must be swapped on this host.
+pub(crate) fn needs_swap(message_big_endian: bool) -> bool {
+    message_big_endian != cfg!(target_endian = "big")
+}
