@@ -34,7 +34,8 @@ pub fn compress_message(message: &[u8]) -> Option<Vec<u8>> {
 
 /// The sender's rule: compress when the peer's capability allows it, the peer is not on
 /// this host (kdb+ never compresses to localhost or over a Unix socket), the message is
-/// over 2000 bytes and the result is under half. `force` skips the locality test.
+/// over 2000 bytes and the result is under half. A caller that wants compression on a
+/// local link anyway (tests, `-18!`) passes `peer_is_local = false`.
 pub fn compress_for_peer(
     message: &[u8],
     peer_can_decompress: bool,
