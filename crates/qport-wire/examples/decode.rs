@@ -10,7 +10,11 @@ use qport_wire::{decode_message, DecodeLimits};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let lines: Vec<String> = if args.is_empty() {
-        std::io::stdin().lock().lines().map_while(Result::ok).collect()
+        std::io::stdin()
+            .lock()
+            .lines()
+            .map_while(Result::ok)
+            .collect()
     } else {
         args
     };

@@ -43,7 +43,7 @@ impl Capability {
         self.0 >= 3
     }
 
-    /// Messages of 2^32 bytes or more (up to 1 TB), by the byte-3 length extension.
+    /// Messages over 2^31 − 1 bytes (up to 1 TB): an unsigned length, extended by byte 3.
     pub fn carries_large_messages(self) -> bool {
         self.0 >= 5
     }

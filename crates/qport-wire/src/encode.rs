@@ -23,9 +23,10 @@ pub fn encode_message(
 ) -> Result<Vec<u8>, WireError> {
     let payload = encoded_len(value, capability, kind)?;
     let length = HEADER_LEN as u64 + payload;
-    if length > u64::from(u32::MAX) && !capability.carries_large_messages() {
+    // Below capability 5 the length field is a signed 32-bit count, so 2 GB is the most.
+    if length > i32::MAX as u64 && !capability.carries_large_messages() {
         return Err(WireError::CapabilityLimit {
-            what: "a message of 4 GB or more",
+            what: "a message over 2 GB",
             capability: capability.byte(),
         });
     }

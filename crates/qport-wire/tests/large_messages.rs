@@ -196,3 +196,18 @@ fn general_list_of_three_1_5e9_byte_vectors_needs_capability_5_and_matches_kx() 
     }
     eprintln!("3 x 1.5e9 general list: {:.1?}", started.elapsed());
 }
+
+#[test]
+fn message_over_2_gb_needs_capability_5_even_without_long_vectors() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    // Three references to one 800 MB vector: a 2.4 GB message from 800 MB of memory.
+    let shared = Value::ByteVector(Vector::new(vec![7u8; 800_000_000]));
+    let list = Value::list([shared.clone(), shared.clone(), shared]);
+    let payload = encoded_len(&list, Capability::new(5), MessageKind::Async).unwrap();
+    assert!(payload + 8 > i32::MAX as u64 && payload + 8 < u64::from(u32::MAX));
+    for capability in 0..=4 {
+        let err = encode_message(&list, MessageKind::Async, Capability::new(capability))
+            .expect_err("a 2.4 GB message is refused below capability 5");
+        assert_eq!(err.q_text(), "limit", "capability {capability}");
+    }
+}
