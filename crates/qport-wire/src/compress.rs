@@ -177,20 +177,7 @@ fn endian_u64(value: u64, big_endian: bool) -> [u8; 8] {
 
 /// The uncompressed message for a compressed one (flag 1 or 2), at most `max_len` bytes.
 pub fn decompress_message(message: &[u8], max_len: u64) -> Result<Vec<u8>, WireError> {
-    let header_bytes: &[u8; HEADER_LEN] = message
-        .get(..HEADER_LEN)
-        .and_then(|h| h.try_into().ok())
-        .ok_or(WireError::Truncated {
-            offset: 0,
-            needed: (HEADER_LEN - message.len().min(HEADER_LEN)) as u64,
-        })?;
-    let header = Header::parse(header_bytes)?;
-    if header.length != message.len() as u64 {
-        return Err(WireError::LengthMismatch {
-            header: header.length,
-            actual: message.len() as u64,
-        });
-    }
+    let header = Header::of_message(message, max_len)?;
     let stream_start = match header.compression {
         Compression::None => return Err(WireError::Malformed("message is not compressed")),
         Compression::Compressed32 => STREAM_START_32,

@@ -84,6 +84,33 @@ impl Header {
         Ok(header)
     }
 
+    /// The header of a whole message, checked first against `max_len` (as a reader of a
+    /// stream checks it before waiting for the body), then against the bytes present.
+    pub fn of_message(message: &[u8], max_len: u64) -> Result<Header, WireError> {
+        let bytes: &[u8; HEADER_LEN] = message
+            .get(..HEADER_LEN)
+            .and_then(|head| head.try_into().ok())
+            .ok_or(WireError::Truncated {
+                offset: message.len(),
+                needed: (HEADER_LEN - message.len().min(HEADER_LEN)) as u64,
+            })?;
+        let header = Header::parse(bytes)?;
+        if header.length > max_len {
+            return Err(WireError::Limit {
+                what: "message length",
+                size: header.length,
+                max: max_len,
+            });
+        }
+        if header.length != message.len() as u64 {
+            return Err(WireError::LengthMismatch {
+                header: header.length,
+                actual: message.len() as u64,
+            });
+        }
+        Ok(header)
+    }
+
     /// The smallest total length a message with this header can have: a type byte; a
     /// compressed body needs its size field and one control byte.
     fn min_length(&self) -> u64 {

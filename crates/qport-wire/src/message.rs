@@ -39,27 +39,7 @@ pub fn compress(value: &Value) -> Result<Vec<u8>, WireError> {
 /// Decodes a complete message within `limits`. An error value (-128) is accepted only as
 /// the whole payload of a response.
 pub fn decode_message(message: &[u8], limits: &DecodeLimits) -> Result<Message, WireError> {
-    let header_bytes: &[u8; HEADER_LEN] = message
-        .get(..HEADER_LEN)
-        .and_then(|h| h.try_into().ok())
-        .ok_or(WireError::Truncated {
-            offset: message.len(),
-            needed: (HEADER_LEN - message.len().min(HEADER_LEN)) as u64,
-        })?;
-    let header = Header::parse(header_bytes)?;
-    if header.length > limits.max_message_bytes {
-        return Err(WireError::Limit {
-            what: "message length",
-            size: header.length,
-            max: limits.max_message_bytes,
-        });
-    }
-    if header.length != message.len() as u64 {
-        return Err(WireError::LengthMismatch {
-            header: header.length,
-            actual: message.len() as u64,
-        });
-    }
+    let header = Header::of_message(message, limits.max_message_bytes)?;
     let value = if header.compression == Compression::None {
         decode_body(
             &message[HEADER_LEN..],
