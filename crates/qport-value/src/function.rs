@@ -72,6 +72,7 @@ impl Adverb {
 }
 
 impl Function {
+    #[inline]
     pub fn type_number(&self) -> i8 {
         match self {
             Function::Lambda(_) => type_number::LAMBDA,

@@ -93,6 +93,60 @@ impl SymbolInterner {
     }
 }
 
+/// A small direct-mapped cache in front of the pool, for one decoder or parser run: a
+/// repeated symbol (the usual case in a symbol column) is found without taking the pool's
+/// lock or probing its table.
+#[derive(Default)]
+pub struct SymbolCache {
+    slots: Vec<Symbol>,
+}
+
+impl SymbolCache {
+    const SLOTS: usize = 1024;
+
+    pub fn new() -> SymbolCache {
+        SymbolCache::default()
+    }
+
+    /// Interns `text`, which must hold no NUL byte.
+    #[inline]
+    pub fn intern(&mut self, text: &[u8]) -> Symbol {
+        debug_assert!(!text.contains(&0));
+        if self.slots.is_empty() {
+            // Allocated on first use, so a message without symbols pays nothing.
+            self.slots = vec![Symbol::empty(); Self::SLOTS];
+        }
+        let slot = &mut self.slots[slot_of(text)];
+        if !same_bytes(slot.as_bytes(), text) {
+            *slot = intern_locked(&mut lock_pool(), text);
+        }
+        *slot
+    }
+}
+
+/// A slot index from the first and last 8 bytes and the length.
+#[inline]
+fn slot_of(text: &[u8]) -> usize {
+    let head = word(&text[..text.len().min(8)]);
+    let tail = word(&text[text.len().saturating_sub(8)..]);
+    let mixed =
+        (head ^ tail.rotate_left(29) ^ text.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - 10)) as usize & (SymbolCache::SLOTS - 1)
+}
+
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    let mut padded = [0u8; 8];
+    padded[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(padded)
+}
+
+/// Byte equality without a library call: symbols are short.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 impl PartialEq for Symbol {
     fn eq(&self, other: &Symbol) -> bool {
         std::ptr::eq(self.0, other.0)
@@ -167,6 +221,16 @@ mod tests {
     #[test]
     fn text_ends_at_nul_as_in_kdb() {
         assert_eq!(Symbol::new(b"ab\0cd"), Symbol::new("ab"));
+    }
+
+    #[test]
+    fn cache_gives_the_pooled_symbol() {
+        let mut cache = SymbolCache::new();
+        for _ in 0..3 {
+            for text in ["a", "", "a-rather-longer-symbol-name", "b", "IBM.N"] {
+                assert_eq!(cache.intern(text.as_bytes()), Symbol::new(text));
+            }
+        }
     }
 
     #[test]

@@ -103,6 +103,7 @@ impl Value {
     pub const IDENTITY: Value = Value::Function(Function::UnaryPrimitive(0));
 
     /// kdb+'s type number, as q's `type` returns it.
+    #[inline]
     pub fn type_number(&self) -> i8 {
         match self {
             Value::Bool(_) => -t::BOOLEAN,
@@ -153,11 +154,13 @@ impl Value {
     }
 
     /// Whether this is an atom (negative type).
+    #[inline]
     pub fn is_atom(&self) -> bool {
         (-19..0).contains(&self.type_number())
     }
 
     /// q's `count`: items of a list, keys of a dictionary, rows of a table; 1 for an atom.
+    #[inline]
     pub fn count(&self) -> usize {
         match self {
             Value::Dict(dict) => dict.keys.count(),
@@ -168,6 +171,7 @@ impl Value {
     }
 
     /// The attribute of a vector, list or table; none for anything else.
+    #[inline]
     pub fn attribute(&self) -> Attribute {
         match self {
             Value::Table(table) => table.attribute,

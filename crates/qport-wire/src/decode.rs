@@ -5,7 +5,7 @@
 //! types are refused. Either byte order is read.
 
 use qport_value::{
-    type_number as t, Adverb, Attribute, Dict, Function, Guid, KeyedTable, Symbol, SymbolInterner,
+    type_number as t, Adverb, Attribute, Dict, Function, Guid, KeyedTable, Symbol, SymbolCache,
     Table, Value, ValueError, Vector,
 };
 
@@ -31,6 +31,7 @@ pub(crate) fn decode_body(
         big_endian,
         depth: 0,
         max_depth,
+        symbols: SymbolCache::new(),
     };
     let value = if allow_error && body.first() == Some(&(t::ERROR as u8)) {
         reader.pos = 1;
@@ -53,6 +54,7 @@ struct Reader<'a> {
     big_endian: bool,
     depth: usize,
     max_depth: usize,
+    symbols: SymbolCache,
 }
 
 impl<'a> Reader<'a> {
@@ -122,9 +124,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Bytes up to the next NUL, which is consumed.
+    #[inline]
     fn c_string(&mut self) -> Result<&'a [u8], WireError> {
         let rest = &self.bytes[self.pos..];
-        let end = memchr::memchr(0, rest).ok_or(WireError::Truncated {
+        // Most symbols are short: look for the NUL in the first 8 bytes as one word.
+        let end = match rest.get(..8) {
+            Some(head) => {
+                let word = u64::from_le_bytes(head.try_into().unwrap_or_default());
+                let zeros =
+                    word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080;
+                if zeros != 0 {
+                    Some((zeros.trailing_zeros() / 8) as usize)
+                } else {
+                    memchr::memchr(0, &rest[8..]).map(|i| i + 8)
+                }
+            }
+            None => memchr::memchr(0, rest),
+        };
+        let end = end.ok_or(WireError::Truncated {
             offset: self.bytes.len(),
             needed: 1,
         })?;
@@ -152,7 +169,7 @@ impl<'a> Reader<'a> {
             -8 => Value::Real(self.f32()?),
             -9 => Value::Float(self.f64()?),
             -10 => Value::Char(self.u8()?),
-            -11 => Value::Symbol(SymbolInterner::lock().intern(self.c_string()?)),
+            -11 => Value::Symbol(self.symbol()?),
             -12 => Value::Timestamp(self.i64()?),
             -13 => Value::Month(self.i32()?),
             -14 => Value::Date(self.i32()?),
@@ -208,14 +225,29 @@ impl<'a> Reader<'a> {
 
     fn items<T: Primitive>(&mut self, count: usize) -> Result<Vec<T>, WireError> {
         let bytes = self.take(count * std::mem::size_of::<T>())?;
-        let mut items = vec![T::zeroed(); count];
-        bytemuck::cast_slice_mut::<T, u8>(&mut items).copy_from_slice(bytes);
+        let mut items: Vec<T> = Vec::with_capacity(count);
+        // SAFETY: `bytes` is exactly `count` items long, the copy initializes all of them
+        // before `set_len`, and T is plain data (`Pod`), so any bytes are a valid T. This
+        // spares zero-filling a buffer that is overwritten at once.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                items.as_mut_ptr().cast::<u8>(),
+                bytes.len(),
+            );
+            items.set_len(count);
+        }
         if self.swap {
             for item in &mut items {
                 *item = item.swap_bytes();
             }
         }
         Ok(items)
+    }
+
+    fn symbol(&mut self) -> Result<Symbol, WireError> {
+        let text = self.c_string()?;
+        Ok(self.symbols.intern(text))
     }
 
     fn vector(&mut self, type_number: i8) -> Result<Value, WireError> {
@@ -268,9 +300,8 @@ impl<'a> Reader<'a> {
 
     fn symbols(&mut self, count: usize) -> Result<Vec<Symbol>, WireError> {
         let mut symbols = Vec::with_capacity(count);
-        let mut interner = SymbolInterner::lock();
         for _ in 0..count {
-            symbols.push(interner.intern(self.c_string()?));
+            symbols.push(self.symbol()?);
         }
         Ok(symbols)
     }
@@ -330,7 +361,7 @@ impl<'a> Reader<'a> {
         self.enter()?;
         let function = match type_number {
             t::LAMBDA => {
-                let context = SymbolInterner::lock().intern(self.c_string()?);
+                let context = self.symbol()?;
                 match self.value()? {
                     Value::CharVector(source) => Function::lambda(context, source.into_vec()),
                     _ => return Err(WireError::Malformed("a lambda's source must be a string")),

@@ -1,11 +1,12 @@
 //! Serialization: `Value` → message bytes, for a given capability.
 //!
-//! Two passes: `encoded_len` walks the value once to size the message exactly and to check
-//! that the capability can carry every part (so a failure allocates nothing); `Writer` then
-//! fills a buffer of exactly that size. Output is always little-endian.
+//! One walk over the value writes into a [`Sink`]: a `Vec<u8>` for a message, or a
+//! [`Counter`] that only adds up lengths (for [`encoded_len`]), so both apply the same
+//! capability rules. The buffer is reserved from a cheap size estimate (exact for typed
+//! vectors) and the header's length is filled in at the end. Output is little-endian.
 
 use qport_value::null::{NULL_FLOAT_BITS, NULL_REAL_BITS};
-use qport_value::{type_number as t, Function, Table, Value};
+use qport_value::{type_number as t, Attribute, Function, Symbol, Table, Value};
 
 use crate::capability::Capability;
 use crate::error::WireError;
@@ -21,8 +22,35 @@ pub fn encode_message(
     kind: MessageKind,
     capability: Capability,
 ) -> Result<Vec<u8>, WireError> {
-    let payload = encoded_len(value, capability, kind)?;
-    let length = HEADER_LEN as u64 + payload;
+    let mut buf = Vec::with_capacity(HEADER_LEN + size_hint(value));
+    buf.extend_from_slice(&[0; HEADER_LEN]);
+    let mut writer = Writer::new(buf, capability);
+    writer.payload(value, kind)?;
+    let mut buf = writer.sink;
+    let length = buf.len() as u64;
+    check_message_length(length, capability)?;
+    let header = Header {
+        big_endian: false,
+        kind,
+        compression: Compression::None,
+        length,
+    };
+    buf[..HEADER_LEN].copy_from_slice(&header.to_bytes());
+    Ok(buf)
+}
+
+/// The encoded size of `value` (no header), checking it can travel at `capability`.
+pub fn encoded_len(
+    value: &Value,
+    capability: Capability,
+    kind: MessageKind,
+) -> Result<u64, WireError> {
+    let mut writer = Writer::new(Counter(0), capability);
+    writer.payload(value, kind)?;
+    Ok(writer.sink.0)
+}
+
+fn check_message_length(length: u64, capability: Capability) -> Result<(), WireError> {
     // Below capability 5 the length field is a signed 32-bit count, so 2 GB is the most.
     if length > i32::MAX as u64 && !capability.carries_large_messages() {
         return Err(WireError::CapabilityLimit {
@@ -37,140 +65,304 @@ pub fn encode_message(
             max: MAX_MESSAGE_LEN,
         });
     }
-    let length_usize = usize::try_from(length).map_err(|_| WireError::Limit {
-        what: "message length",
-        size: length,
-        max: usize::MAX as u64,
-    })?;
-    let header = Header {
-        big_endian: false,
-        kind,
-        compression: Compression::None,
-        length,
-    };
-    // Zeroed memory of this size comes straight from the allocator (calloc), so sizing
-    // exactly up front costs no extra pass.
-    let mut writer = Writer {
-        buf: vec![0u8; length_usize],
-        pos: 0,
-    };
-    writer.put(&header.to_bytes());
-    writer.value(value);
-    debug_assert_eq!(writer.pos, length_usize);
-    Ok(writer.buf)
+    Ok(())
 }
 
-/// The encoded size of `value` (no header), checking it can travel at `capability`.
-pub fn encoded_len(
-    value: &Value,
-    capability: Capability,
-    kind: MessageKind,
-) -> Result<u64, WireError> {
-    if let Value::Error(text) = value {
-        if kind != MessageKind::Response {
-            return Err(WireError::NotSerializable(
-                "an error travels only as a response",
-            ));
+/// A cheap guess at the encoded size: exact for atoms and typed vectors, a per-item
+/// estimate for lists, so that big messages are written without regrowing.
+fn size_hint(value: &Value) -> usize {
+    match value {
+        Value::List(items) => 6 + items.len() * 16,
+        Value::SymbolVector(v) => 6 + v.len() * 8,
+        Value::Dict(dict) => 1 + size_hint(&dict.keys) + size_hint(&dict.values),
+        Value::Table(table) => table_size_hint(table),
+        Value::KeyedTable(keyed) => 1 + table_size_hint(&keyed.key) + table_size_hint(&keyed.value),
+        Value::Function(_) | Value::Error(_) | Value::Symbol(_) => 64,
+        other => {
+            let width = match other.type_number().unsigned_abs() {
+                1 | 4 | 10 => 1,
+                2 => 16,
+                5 => 2,
+                6 | 8 | 13 | 14 | 17 | 18 | 19 => 4,
+                _ => 8,
+            };
+            if other.is_atom() {
+                1 + width
+            } else {
+                6 + other.count() * width
+            }
         }
-        return Ok(1 + error_text(text).len() as u64 + 1);
     }
-    Sizer {
-        capability,
-        depth: 0,
-    }
-    .len(value)
 }
 
-/// Error text is written as a C string: it ends at a NUL, if it holds one.
-fn error_text(text: &str) -> &[u8] {
-    let bytes = text.as_bytes();
-    &bytes[..bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())]
+fn table_size_hint(table: &Table) -> usize {
+    let names = 6 + table.names().len() * 8;
+    3 + names + 6 + table.columns().iter().map(size_hint).sum::<usize>()
 }
 
-struct Sizer {
+/// Where encoded bytes go.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+    fn put_byte(&mut self, byte: u8);
+    fn put_items<T: Primitive>(&mut self, items: &[T]);
+    /// Floats, with every NaN as kdb+'s null bit pattern.
+    fn put_floats(&mut self, items: &[f64]);
+    fn put_reals(&mut self, items: &[f32]);
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    fn put_byte(&mut self, byte: u8) {
+        self.push(byte);
+    }
+
+    fn put_items<T: Primitive>(&mut self, items: &[T]) {
+        if needs_swap(false) {
+            for &item in items {
+                self.extend_from_slice(bytemuck::bytes_of(&item.swap_bytes()));
+            }
+        } else {
+            self.extend_from_slice(bytemuck::cast_slice(items));
+        }
+    }
+
+    fn put_floats(&mut self, items: &[f64]) {
+        // Canonicalize a cache-sized chunk at a time, then copy it out.
+        let mut chunk = [0u64; 512];
+        for block in items.chunks(chunk.len()) {
+            for (bits, &x) in chunk.iter_mut().zip(block) {
+                *bits = float_bits(x).to_le();
+            }
+            self.extend_from_slice(bytemuck::cast_slice(&chunk[..block.len()]));
+        }
+    }
+
+    fn put_reals(&mut self, items: &[f32]) {
+        let mut chunk = [0u32; 1024];
+        for block in items.chunks(chunk.len()) {
+            for (bits, &x) in chunk.iter_mut().zip(block) {
+                *bits = real_bits(x).to_le();
+            }
+            self.extend_from_slice(bytemuck::cast_slice(&chunk[..block.len()]));
+        }
+    }
+}
+
+/// A sink that only counts.
+struct Counter(u64);
+
+impl Sink for Counter {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len() as u64;
+    }
+
+    fn put_byte(&mut self, _: u8) {
+        self.0 += 1;
+    }
+
+    fn put_items<T: Primitive>(&mut self, items: &[T]) {
+        self.0 += std::mem::size_of_val(items) as u64;
+    }
+
+    fn put_floats(&mut self, items: &[f64]) {
+        self.0 += items.len() as u64 * 8;
+    }
+
+    fn put_reals(&mut self, items: &[f32]) {
+        self.0 += items.len() as u64 * 4;
+    }
+}
+
+struct Writer<S: Sink> {
+    sink: S,
     capability: Capability,
     depth: usize,
 }
 
-impl Sizer {
-    fn len(&mut self, value: &Value) -> Result<u64, WireError> {
-        self.check_type(value.type_number())?;
-        let n = |count: usize, width: u64| -> Result<u64, WireError> {
-            Ok(self.vector_prefix_len(count)? + count as u64 * width)
-        };
-        Ok(match value {
-            Value::Bool(_) | Value::Byte(_) | Value::Char(_) => 2,
-            Value::Short(_) => 3,
-            Value::Int(_) | Value::Real(_) | Value::Month(_) | Value::Date(_) => 5,
-            Value::Minute(_) | Value::Second(_) | Value::Time(_) => 5,
-            Value::Long(_) | Value::Float(_) | Value::Timestamp(_) => 9,
-            Value::Datetime(_) | Value::Timespan(_) => 9,
-            Value::Guid(_) => 17,
-            Value::Symbol(s) => 1 + s.len() as u64 + 1,
-            Value::BoolVector(v) => n(v.len(), 1)?,
-            Value::ByteVector(v) | Value::CharVector(v) => n(v.len(), 1)?,
-            Value::GuidVector(v) => n(v.len(), 16)?,
-            Value::ShortVector(v) => n(v.len(), 2)?,
-            Value::IntVector(v) | Value::MonthVector(v) | Value::DateVector(v) => n(v.len(), 4)?,
-            Value::MinuteVector(v) | Value::SecondVector(v) | Value::TimeVector(v) => {
-                n(v.len(), 4)?
+impl<S: Sink> Writer<S> {
+    fn new(sink: S, capability: Capability) -> Writer<S> {
+        Writer {
+            sink,
+            capability,
+            depth: 0,
+        }
+    }
+
+    /// A message's payload: any value, or an error as the whole of a response.
+    fn payload(&mut self, value: &Value, kind: MessageKind) -> Result<(), WireError> {
+        match value {
+            Value::Error(text) if kind == MessageKind::Response => {
+                self.sink.put_byte(t::ERROR as u8);
+                self.c_string(error_text(text));
+                Ok(())
             }
-            Value::RealVector(v) => n(v.len(), 4)?,
-            Value::LongVector(v) | Value::TimestampVector(v) | Value::TimespanVector(v) => {
-                n(v.len(), 8)?
+            Value::Error(_) => Err(WireError::NotSerializable(
+                "an error travels only as a response",
+            )),
+            value => self.value(value),
+        }
+    }
+
+    fn value(&mut self, value: &Value) -> Result<(), WireError> {
+        match value {
+            Value::Bool(b) => self.sink.put(&[-t::BOOLEAN as u8, u8::from(*b)]),
+            Value::Guid(g) => {
+                self.require(self.capability.carries_guid(), -t::GUID)?;
+                self.sink.put_byte(-t::GUID as u8);
+                self.sink.put(&g.0);
             }
-            Value::FloatVector(v) | Value::DatetimeVector(v) => n(v.len(), 8)?,
-            Value::SymbolVector(v) => {
-                n(v.len(), 1)? + v.iter().map(|s| s.len() as u64).sum::<u64>()
+            Value::Byte(x) => self.sink.put(&[-t::BYTE as u8, *x]),
+            Value::Short(x) => self.atom(-t::SHORT, &x.to_le_bytes()),
+            Value::Int(x) => self.atom(-t::INT, &x.to_le_bytes()),
+            Value::Long(x) => self.atom(-t::LONG, &x.to_le_bytes()),
+            Value::Real(x) => self.atom(-t::REAL, &real_bits(*x).to_le_bytes()),
+            Value::Float(x) => self.atom(-t::FLOAT, &float_bits(*x).to_le_bytes()),
+            Value::Char(x) => self.sink.put(&[-t::CHAR as u8, *x]),
+            Value::Symbol(s) => {
+                self.sink.put_byte(-t::SYMBOL as u8);
+                self.c_string(s.as_bytes());
             }
+            Value::Timestamp(x) => {
+                self.require_nanosecond_types(-t::TIMESTAMP)?;
+                self.atom(-t::TIMESTAMP, &x.to_le_bytes());
+            }
+            Value::Month(x) => self.atom(-t::MONTH, &x.to_le_bytes()),
+            Value::Date(x) => self.atom(-t::DATE, &x.to_le_bytes()),
+            Value::Datetime(x) => self.atom(-t::DATETIME, &float_bits(*x).to_le_bytes()),
+            Value::Timespan(x) => {
+                self.require_nanosecond_types(-t::TIMESPAN)?;
+                self.atom(-t::TIMESPAN, &x.to_le_bytes());
+            }
+            Value::Minute(x) => self.atom(-t::MINUTE, &x.to_le_bytes()),
+            Value::Second(x) => self.atom(-t::SECOND, &x.to_le_bytes()),
+            Value::Time(x) => self.atom(-t::TIME, &x.to_le_bytes()),
+            Value::BoolVector(v) => {
+                self.vector_prefix(t::BOOLEAN, v.attribute(), v.len())?;
+                self.sink.put(bytemuck::cast_slice(v.as_slice()));
+            }
+            Value::GuidVector(v) => {
+                self.require(self.capability.carries_guid(), t::GUID)?;
+                self.vector_prefix(t::GUID, v.attribute(), v.len())?;
+                self.sink.put_items(v.as_slice());
+            }
+            Value::ByteVector(v) => {
+                self.vector_prefix(t::BYTE, v.attribute(), v.len())?;
+                self.sink.put(v.as_slice());
+            }
+            Value::ShortVector(v) => {
+                self.vector_prefix(t::SHORT, v.attribute(), v.len())?;
+                self.sink.put_items(v.as_slice());
+            }
+            Value::IntVector(v) => self.items(t::INT, v.attribute(), v.as_slice())?,
+            Value::LongVector(v) => self.items(t::LONG, v.attribute(), v.as_slice())?,
+            Value::RealVector(v) => {
+                self.vector_prefix(t::REAL, v.attribute(), v.len())?;
+                self.sink.put_reals(v.as_slice());
+            }
+            Value::FloatVector(v) => {
+                self.vector_prefix(t::FLOAT, v.attribute(), v.len())?;
+                self.sink.put_floats(v.as_slice());
+            }
+            Value::CharVector(v) => {
+                self.vector_prefix(t::CHAR, v.attribute(), v.len())?;
+                self.sink.put(v.as_slice());
+            }
+            Value::SymbolVector(v) => self.symbols(v.attribute(), v.as_slice())?,
+            Value::TimestampVector(v) => {
+                self.require_nanosecond_types(t::TIMESTAMP)?;
+                self.items(t::TIMESTAMP, v.attribute(), v.as_slice())?;
+            }
+            Value::MonthVector(v) => self.items(t::MONTH, v.attribute(), v.as_slice())?,
+            Value::DateVector(v) => self.items(t::DATE, v.attribute(), v.as_slice())?,
+            Value::DatetimeVector(v) => {
+                self.vector_prefix(t::DATETIME, v.attribute(), v.len())?;
+                self.sink.put_floats(v.as_slice());
+            }
+            Value::TimespanVector(v) => {
+                self.require_nanosecond_types(t::TIMESPAN)?;
+                self.items(t::TIMESPAN, v.attribute(), v.as_slice())?;
+            }
+            Value::MinuteVector(v) => self.items(t::MINUTE, v.attribute(), v.as_slice())?,
+            Value::SecondVector(v) => self.items(t::SECOND, v.attribute(), v.as_slice())?,
+            Value::TimeVector(v) => self.items(t::TIME, v.attribute(), v.as_slice())?,
             Value::List(items) => {
-                let mut total = self.vector_prefix_len(items.len())?;
+                self.vector_prefix(t::GENERAL_LIST, items.attribute(), items.len())?;
                 self.enter()?;
                 for item in items.iter() {
-                    total += self.len(item)?;
+                    self.value(item)?;
                 }
                 self.depth -= 1;
-                total
             }
             Value::Dict(dict) => {
+                let type_number = if dict.sorted {
+                    t::SORTED_DICTIONARY
+                } else {
+                    t::DICTIONARY
+                };
+                self.sink.put_byte(type_number as u8);
                 self.enter()?;
-                let total = 1 + self.len(&dict.keys)? + self.len(&dict.values)?;
+                self.value(&dict.keys)?;
+                self.value(&dict.values)?;
                 self.depth -= 1;
-                total
             }
-            Value::Table(table) => {
-                self.enter()?;
-                let total = self.table_len(table)?;
-                self.depth -= 1;
-                total
-            }
+            Value::Table(table) => self.table(table)?,
             Value::KeyedTable(keyed) => {
-                self.enter()?;
-                let total = 1 + self.table_len(&keyed.key)? + self.table_len(&keyed.value)?;
-                self.depth -= 1;
-                total
+                let type_number = if keyed.sorted {
+                    t::SORTED_DICTIONARY
+                } else {
+                    t::DICTIONARY
+                };
+                self.sink.put_byte(type_number as u8);
+                self.table(&keyed.key)?;
+                self.table(&keyed.value)?;
             }
-            Value::Function(function) => {
-                self.enter()?;
-                let total = self.function_len(function)?;
-                self.depth -= 1;
-                total
-            }
+            Value::Function(function) => self.function(function)?,
             Value::Error(_) => {
                 return Err(WireError::NotSerializable(
                     "an error travels only as the whole payload of a response",
                 ))
             }
-        })
+        }
+        Ok(())
     }
 
-    fn check_type(&self, type_number: i8) -> Result<(), WireError> {
-        let carried = match type_number.unsigned_abs() as i8 {
-            t::TIMESTAMP | t::TIMESPAN => self.capability.carries_nanosecond_types(),
-            t::GUID => self.capability.carries_guid(),
-            _ => true,
-        };
-        if carried || type_number == t::ERROR {
+    #[inline]
+    fn atom(&mut self, type_number: i8, bytes: &[u8]) {
+        self.sink.put_byte(type_number as u8);
+        self.sink.put(bytes);
+    }
+
+    fn items<T: Primitive>(
+        &mut self,
+        type_number: i8,
+        attribute: Attribute,
+        items: &[T],
+    ) -> Result<(), WireError> {
+        self.vector_prefix(type_number, attribute, items.len())?;
+        self.sink.put_items(items);
+        Ok(())
+    }
+
+    fn symbols(&mut self, attribute: Attribute, symbols: &[Symbol]) -> Result<(), WireError> {
+        self.vector_prefix(t::SYMBOL, attribute, symbols.len())?;
+        for symbol in symbols {
+            self.c_string(symbol.as_bytes());
+        }
+        Ok(())
+    }
+
+    fn c_string(&mut self, text: &[u8]) {
+        self.sink.put(text);
+        self.sink.put_byte(0);
+    }
+
+    fn require(&self, carried: bool, type_number: i8) -> Result<(), WireError> {
+        if carried {
             Ok(())
         } else {
             Err(WireError::CapabilityType {
@@ -178,6 +370,10 @@ impl Sizer {
                 capability: self.capability.byte(),
             })
         }
+    }
+
+    fn require_nanosecond_types(&self, type_number: i8) -> Result<(), WireError> {
+        self.require(self.capability.carries_nanosecond_types(), type_number)
     }
 
     fn enter(&mut self) -> Result<(), WireError> {
@@ -188,242 +384,85 @@ impl Sizer {
         Ok(())
     }
 
-    /// Type, attribute and count: 6 bytes, or 14 with the 8-byte count of capability 6.
-    fn vector_prefix_len(&self, count: usize) -> Result<u64, WireError> {
-        if count as u64 > i32::MAX as u64 && !self.capability.carries_long_vectors() {
+    /// Type, attribute and count: a 4-byte count (unsigned, so up to 2^32 − 1 under
+    /// capability 6), or the 0x80 attribute flag and an 8-byte count beyond that.
+    fn vector_prefix(
+        &mut self,
+        type_number: i8,
+        attribute: Attribute,
+        count: usize,
+    ) -> Result<(), WireError> {
+        let count = count as u64;
+        if count > i32::MAX as u64 && !self.capability.carries_long_vectors() {
             return Err(WireError::CapabilityLimit {
                 what: "a vector of more than 2147483647 items",
                 capability: self.capability.byte(),
             });
         }
-        Ok(if count as u64 > u64::from(u32::MAX) {
-            10
+        self.sink.put_byte(type_number as u8);
+        if count > u64::from(u32::MAX) {
+            self.sink.put_byte(attribute as u8 | 0x80);
+            self.sink.put(&count.to_le_bytes());
         } else {
-            6
-        })
+            self.sink.put_byte(attribute as u8);
+            self.sink.put(&(count as u32).to_le_bytes());
+        }
+        Ok(())
     }
 
-    fn table_len(&mut self, table: &Table) -> Result<u64, WireError> {
-        // 98, attribute, 99, the names, then a general list of the columns.
-        let names = Value::SymbolVector(table.names().clone());
-        let mut total = 3 + self.len(&names)? + self.vector_prefix_len(table.columns().len())?;
+    /// 98, attribute, 99, the column names, then a general list of the columns.
+    fn table(&mut self, table: &Table) -> Result<(), WireError> {
+        self.sink
+            .put(&[t::TABLE as u8, table.attribute as u8, t::DICTIONARY as u8]);
+        self.enter()?;
+        self.symbols(table.names().attribute(), table.names())?;
+        self.vector_prefix(t::GENERAL_LIST, Attribute::None, table.columns().len())?;
         for column in table.columns() {
-            total += self.len(column)?;
+            self.value(column)?;
         }
-        Ok(total)
+        self.depth -= 1;
+        Ok(())
     }
 
-    fn function_len(&mut self, function: &Function) -> Result<u64, WireError> {
-        Ok(match function {
-            Function::Lambda(lambda) => {
-                // 100, context as a C string, then the source as a char vector.
-                2 + lambda.context.len() as u64 + 6 + lambda.source.len() as u64
-            }
-            Function::UnaryPrimitive(_) | Function::BinaryPrimitive(_) | Function::Iterator(_) => 2,
-            Function::Projection(items) | Function::Composition(items) => {
-                if items.is_empty() || items.len() > i32::MAX as usize {
-                    return Err(WireError::NotSerializable(
-                        "a projection or composition with no function",
-                    ));
-                }
-                let mut total = 5;
-                for item in items.iter() {
-                    total += self.len(item)?;
-                }
-                total
-            }
-            Function::Derived(_, operand) => 1 + self.len(operand)?,
-        })
-    }
-}
-
-/// Fills a buffer sized by `encoded_len`; it cannot fail.
-struct Writer {
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-impl Writer {
-    fn put(&mut self, bytes: &[u8]) {
-        self.buf[self.pos..self.pos + bytes.len()].copy_from_slice(bytes);
-        self.pos += bytes.len();
-    }
-
-    fn byte(&mut self, byte: u8) {
-        self.buf[self.pos] = byte;
-        self.pos += 1;
-    }
-
-    fn items<T: Primitive>(&mut self, items: &[T]) {
-        if needs_swap(false) {
-            for &item in items {
-                self.put(bytemuck::bytes_of(&item.swap_bytes()));
-            }
-        } else {
-            self.put(bytemuck::cast_slice(items));
-        }
-    }
-
-    fn c_string(&mut self, text: &[u8]) {
-        self.put(text);
-        self.byte(0);
-    }
-
-    fn vector_prefix(&mut self, type_number: i8, attribute: u8, count: usize) {
-        self.byte(type_number as u8);
-        if count as u64 > u64::from(u32::MAX) {
-            self.byte(attribute | 0x80);
-            self.put(&(count as u64).to_le_bytes());
-        } else {
-            self.byte(attribute);
-            self.put(&(count as u32).to_le_bytes());
-        }
-    }
-
-    fn value(&mut self, value: &Value) {
-        let type_number = value.type_number();
-        match value {
-            Value::Bool(b) => self.put(&[type_number as u8, u8::from(*b)]),
-            Value::Byte(x) | Value::Char(x) => self.put(&[type_number as u8, *x]),
-            Value::Guid(g) => {
-                self.byte(type_number as u8);
-                self.put(&g.0);
-            }
-            Value::Short(x) => self.atom(type_number, &x.to_le_bytes()),
-            Value::Int(x)
-            | Value::Month(x)
-            | Value::Date(x)
-            | Value::Minute(x)
-            | Value::Second(x)
-            | Value::Time(x) => self.atom(type_number, &x.to_le_bytes()),
-            Value::Long(x) | Value::Timestamp(x) | Value::Timespan(x) => {
-                self.atom(type_number, &x.to_le_bytes())
-            }
-            Value::Real(x) => self.atom(type_number, &real_bits(*x).to_le_bytes()),
-            Value::Float(x) | Value::Datetime(x) => {
-                self.atom(type_number, &float_bits(*x).to_le_bytes())
-            }
-            Value::Symbol(s) => {
-                self.byte(type_number as u8);
-                self.c_string(s.as_bytes());
-            }
-            Value::BoolVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                self.put(bytemuck::cast_slice(v.as_slice()));
-            }
-            Value::GuidVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                self.items(v.as_slice());
-            }
-            Value::ByteVector(v) | Value::CharVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                self.put(v.as_slice());
-            }
-            Value::ShortVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                self.items(v.as_slice());
-            }
-            Value::IntVector(v)
-            | Value::MonthVector(v)
-            | Value::DateVector(v)
-            | Value::MinuteVector(v)
-            | Value::SecondVector(v)
-            | Value::TimeVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                self.items(v.as_slice());
-            }
-            Value::LongVector(v) | Value::TimestampVector(v) | Value::TimespanVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                self.items(v.as_slice());
-            }
-            Value::RealVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                let out = &mut self.buf[self.pos..self.pos + v.len() * 4];
-                for (slot, &x) in out.chunks_exact_mut(4).zip(v.iter()) {
-                    slot.copy_from_slice(&real_bits(x).to_le_bytes());
-                }
-                self.pos += v.len() * 4;
-            }
-            Value::FloatVector(v) | Value::DatetimeVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                let out = &mut self.buf[self.pos..self.pos + v.len() * 8];
-                for (slot, &x) in out.chunks_exact_mut(8).zip(v.iter()) {
-                    slot.copy_from_slice(&float_bits(x).to_le_bytes());
-                }
-                self.pos += v.len() * 8;
-            }
-            Value::SymbolVector(v) => {
-                self.vector_prefix(type_number, v.attribute() as u8, v.len());
-                for s in v.iter() {
-                    self.c_string(s.as_bytes());
-                }
-            }
-            Value::List(items) => {
-                self.vector_prefix(type_number, items.attribute() as u8, items.len());
-                for item in items.iter() {
-                    self.value(item);
-                }
-            }
-            Value::Dict(dict) => {
-                self.byte(type_number as u8);
-                self.value(&dict.keys);
-                self.value(&dict.values);
-            }
-            Value::Table(table) => self.table(table),
-            Value::KeyedTable(keyed) => {
-                self.byte(type_number as u8);
-                self.table(&keyed.key);
-                self.table(&keyed.value);
-            }
-            Value::Function(function) => self.function(function),
-            Value::Error(text) => {
-                self.byte(t::ERROR as u8);
-                self.c_string(error_text(text));
-            }
-        }
-    }
-
-    fn atom(&mut self, type_number: i8, bytes: &[u8]) {
-        self.byte(type_number as u8);
-        self.put(bytes);
-    }
-
-    fn table(&mut self, table: &Table) {
-        self.put(&[t::TABLE as u8, table.attribute as u8, t::DICTIONARY as u8]);
-        let names = table.names();
-        self.vector_prefix(t::SYMBOL, names.attribute() as u8, names.len());
-        for name in names.iter() {
-            self.c_string(name.as_bytes());
-        }
-        self.vector_prefix(t::GENERAL_LIST, 0, table.columns().len());
-        for column in table.columns() {
-            self.value(column);
-        }
-    }
-
-    fn function(&mut self, function: &Function) {
-        self.byte(function.type_number() as u8);
+    fn function(&mut self, function: &Function) -> Result<(), WireError> {
+        self.sink.put_byte(function.type_number() as u8);
+        self.enter()?;
         match function {
             Function::Lambda(lambda) => {
+                // The context as a C string, then the source as a char vector.
                 self.c_string(lambda.context.as_bytes());
-                self.vector_prefix(t::CHAR, 0, lambda.source.len());
-                self.put(&lambda.source);
+                self.vector_prefix(t::CHAR, Attribute::None, lambda.source.len())?;
+                self.sink.put(&lambda.source);
             }
             Function::UnaryPrimitive(index)
             | Function::BinaryPrimitive(index)
-            | Function::Iterator(index) => self.byte(*index),
+            | Function::Iterator(index) => self.sink.put_byte(*index),
             Function::Projection(items) | Function::Composition(items) => {
-                self.put(&(items.len() as u32).to_le_bytes());
+                if items.is_empty() || items.len() > i32::MAX as usize {
+                    return Err(WireError::NotSerializable(
+                        "a projection or composition needs a function and at most 2^31-1 items",
+                    ));
+                }
+                self.sink.put(&(items.len() as u32).to_le_bytes());
                 for item in items.iter() {
-                    self.value(item);
+                    self.value(item)?;
                 }
             }
-            Function::Derived(_, operand) => self.value(operand),
+            Function::Derived(_, operand) => self.value(operand)?,
         }
+        self.depth -= 1;
+        Ok(())
     }
 }
 
+/// Error text is written as a C string: it ends at a NUL, if it holds one.
+fn error_text(text: &str) -> &[u8] {
+    let bytes = text.as_bytes();
+    &bytes[..bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())]
+}
+
 /// Every NaN leaves as kdb+'s float null bit pattern.
+#[inline]
 fn float_bits(x: f64) -> u64 {
     if x.is_nan() {
         NULL_FLOAT_BITS
@@ -432,6 +471,7 @@ fn float_bits(x: f64) -> u64 {
     }
 }
 
+#[inline]
 fn real_bits(x: f32) -> u32 {
     if x.is_nan() {
         NULL_REAL_BITS
