@@ -134,11 +134,15 @@ fn slot_of(text: &[u8]) -> usize {
     (mixed >> (64 - 10)) as usize & (SymbolCache::SLOTS - 1)
 }
 
+/// Up to 8 bytes as a word; a shift loop, since a short variable-length copy would be a
+/// library call.
 #[inline]
 fn word(bytes: &[u8]) -> u64 {
-    let mut padded = [0u8; 8];
-    padded[..bytes.len()].copy_from_slice(bytes);
-    u64::from_le_bytes(padded)
+    bytes
+        .iter()
+        .take(8)
+        .enumerate()
+        .fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i))
 }
 
 /// Byte equality without a library call: symbols are short.

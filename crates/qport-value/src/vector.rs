@@ -1,31 +1,127 @@
 //! `Vector<T>`: a typed, contiguous, reference-counted array with a kdb+ attribute.
 //!
-//! Items are a plain `Vec<T>` behind an `Arc`, so cloning a vector is a reference-count
-//! bump and mutation copies only when the items are shared (copy-on-write), as kdb+'s
-//! reference counting does.
+//! As a kdb+ object does, one allocation holds a small header (reference count, length,
+//! capacity) followed by the items, so a vector costs one `malloc` whatever its size, and
+//! a handle is one pointer (plus the attribute). Cloning bumps the count; writing copies
+//! the items first when they are shared (copy-on-write) and grows in place when not.
+//!
+//! The unsafe code is confined to this file. Its invariants: `header` points to a live
+//! allocation of `layout(cap)` whose first `len` items are initialized; the count is the
+//! number of handles; only a unique handle (count 1) writes.
 
+use std::alloc::{self, Layout};
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::ptr::{self, NonNull};
+use std::sync::atomic::{fence, AtomicUsize, Ordering};
 
 use crate::types::Attribute;
 
-#[derive(Clone, PartialEq)]
-pub struct Vector<T> {
-    items: Arc<Vec<T>>,
-    attribute: Attribute,
+#[repr(C)]
+struct Header {
+    refs: AtomicUsize,
+    len: usize,
+    cap: usize,
 }
 
+pub struct Vector<T> {
+    header: NonNull<Header>,
+    attribute: Attribute,
+    _items: PhantomData<T>,
+}
+
+// SAFETY: a Vector shares its items between threads as `Arc<[T]>` does, so it is Send and
+// Sync exactly when T is both.
+unsafe impl<T: Send + Sync> Send for Vector<T> {}
+unsafe impl<T: Send + Sync> Sync for Vector<T> {}
+
+/// Counts beyond this abort, as `Arc` does: only leaked clones could get there.
+const MAX_REFS: usize = isize::MAX as usize;
+
 impl<T> Vector<T> {
+    /// The allocation for `cap` items, and where the items start in it.
+    fn layout(cap: usize) -> (Layout, usize) {
+        let items = Layout::array::<T>(cap).expect("vector capacity overflow");
+        let (layout, offset) = Layout::new::<Header>()
+            .extend(items)
+            .expect("vector capacity overflow");
+        (layout.pad_to_align(), offset)
+    }
+
+    /// An empty vector with room for `cap` items.
+    pub fn with_capacity(cap: usize) -> Vector<T> {
+        let (layout, _) = Self::layout(cap);
+        // SAFETY: the layout is never zero-sized (it holds the header).
+        let raw = unsafe { alloc::alloc(layout) }.cast::<Header>();
+        let Some(header) = NonNull::new(raw) else {
+            alloc::handle_alloc_error(layout)
+        };
+        // SAFETY: fresh allocation, sized and aligned for a Header at its start.
+        unsafe {
+            header.as_ptr().write(Header {
+                refs: AtomicUsize::new(1),
+                len: 0,
+                cap,
+            })
+        };
+        Vector {
+            header,
+            attribute: Attribute::None,
+            _items: PhantomData,
+        }
+    }
+
     pub fn new(items: Vec<T>) -> Vector<T> {
         Vector::with_attribute(items, Attribute::None)
     }
 
-    pub fn with_attribute(items: Vec<T>, attribute: Attribute) -> Vector<T> {
-        Vector {
-            items: Arc::new(items),
-            attribute,
+    /// The items of `items`, moved (not cloned) into one allocation.
+    pub fn with_attribute(mut items: Vec<T>, attribute: Attribute) -> Vector<T> {
+        let mut vector = Vector::with_capacity(items.len());
+        // SAFETY: the new vector has room for `items.len()` items; they are moved by a
+        // bitwise copy and the Vec forgets them (set_len(0)) so they are not dropped twice.
+        unsafe {
+            ptr::copy_nonoverlapping(items.as_ptr(), vector.items_ptr(), items.len());
+            vector.header_mut().len = items.len();
+            items.set_len(0);
         }
+        vector.attribute = attribute;
+        vector
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: the header lives as long as any handle.
+        unsafe { self.header.as_ref() }
+    }
+
+    /// The header, for writing. Callers hold the only handle.
+    unsafe fn header_mut(&mut self) -> &mut Header {
+        // SAFETY: per the caller, no other handle can read it meanwhile.
+        unsafe { self.header.as_mut() }
+    }
+
+    fn items_ptr(&self) -> *mut T {
+        let offset = Self::layout(0).1;
+        // SAFETY: the items start `offset` bytes into the allocation.
+        unsafe { self.header.as_ptr().cast::<u8>().add(offset).cast::<T>() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.header().len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.header().cap
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        // SAFETY: the first `len` items are initialized and live while `self` is borrowed.
+        unsafe { std::slice::from_raw_parts(self.items_ptr(), self.len()) }
     }
 
     pub fn attribute(&self) -> Attribute {
@@ -37,39 +133,198 @@ impl<T> Vector<T> {
         self.attribute = attribute;
     }
 
-    pub fn as_slice(&self) -> &[T] {
-        &self.items
+    /// Whether another handle shares these items (a write would copy them).
+    pub fn is_shared(&self) -> bool {
+        self.header().refs.load(Ordering::Acquire) > 1
     }
 
-    /// Whether another value shares these items (a write would copy them).
-    pub fn is_shared(&self) -> bool {
-        Arc::strong_count(&self.items) > 1
+    /// Appends to a vector known to be unique, growing it if full.
+    fn push_unique(&mut self, item: T) {
+        debug_assert!(!self.is_shared());
+        if self.len() == self.capacity() {
+            self.grow_unique(self.len() + 1);
+        }
+        // SAFETY: unique, and there is room at index `len`, which is then counted.
+        unsafe {
+            self.items_ptr().add(self.len()).write(item);
+            self.header_mut().len += 1;
+        }
+    }
+
+    /// Grows a unique vector's allocation to hold at least `min_cap` items.
+    fn grow_unique(&mut self, min_cap: usize) {
+        let cap = self.capacity();
+        if min_cap <= cap {
+            return;
+        }
+        let new_cap = min_cap.max(cap.saturating_mul(2)).max(4);
+        let (old_layout, _) = Self::layout(cap);
+        let (new_layout, _) = Self::layout(new_cap);
+        // SAFETY: the allocation was made with `old_layout`, and the new layout has the
+        // same alignment (that of Header and T, whatever the capacity).
+        let raw =
+            unsafe { alloc::realloc(self.header.as_ptr().cast(), old_layout, new_layout.size()) };
+        let Some(header) = NonNull::new(raw.cast::<Header>()) else {
+            alloc::handle_alloc_error(new_layout)
+        };
+        self.header = header;
+        // SAFETY: still the only handle.
+        unsafe { self.header_mut().cap = new_cap };
     }
 }
 
 impl<T: Clone> Vector<T> {
-    /// The items for writing: copied first if shared. The attribute is left as it was;
-    /// callers that break its invariant clear it.
-    pub fn make_mut(&mut self) -> &mut Vec<T> {
-        Arc::make_mut(&mut self.items)
+    /// A vector of clones of `items`.
+    pub fn from_slice(items: &[T]) -> Vector<T> {
+        let mut vector = Vector::with_capacity(items.len());
+        for item in items {
+            vector.push_unique(item.clone());
+        }
+        vector
     }
 
-    /// The items, copied only if shared.
-    pub fn into_vec(self) -> Vec<T> {
-        Arc::try_unwrap(self.items).unwrap_or_else(|shared| (*shared).clone())
+    /// Makes this handle the only one, copying the items if they are shared.
+    fn make_unique(&mut self) {
+        if self.is_shared() {
+            let mut copy = Vector::from_slice(self.as_slice());
+            copy.attribute = self.attribute;
+            *self = copy;
+        }
+    }
+
+    /// The items for writing: copied first if shared. The attribute is left as it was;
+    /// callers that break its invariant clear it.
+    pub fn make_mut(&mut self) -> &mut [T] {
+        self.make_unique();
+        // SAFETY: unique, so no other handle sees the items while they are borrowed.
+        unsafe { std::slice::from_raw_parts_mut(self.items_ptr(), self.len()) }
+    }
+
+    pub fn push(&mut self, item: T) {
+        self.make_unique();
+        self.push_unique(item);
+    }
+
+    pub fn extend_from_slice(&mut self, items: &[T]) {
+        self.reserve(items.len());
+        for item in items {
+            self.push_unique(item.clone());
+        }
+    }
+
+    /// Room for `additional` more items without reallocating.
+    pub fn reserve(&mut self, additional: usize) {
+        self.make_unique();
+        let needed = self
+            .len()
+            .checked_add(additional)
+            .expect("vector capacity overflow");
+        self.grow_unique(needed);
+    }
+
+    /// Keeps the first `len` items.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len() {
+            return;
+        }
+        self.make_unique();
+        let old_len = self.len();
+        // SAFETY: unique; the length shrinks first, so a panicking drop cannot lead to a
+        // second drop of the same items.
+        unsafe {
+            self.header_mut().len = len;
+            let tail = std::slice::from_raw_parts_mut(self.items_ptr().add(len), old_len - len);
+            ptr::drop_in_place(tail);
+        }
+    }
+
+    /// The items as a `Vec`, moved out if unshared, cloned if shared.
+    pub fn into_vec(mut self) -> Vec<T> {
+        if self.is_shared() {
+            return self.as_slice().to_vec();
+        }
+        let len = self.len();
+        let mut items = Vec::with_capacity(len);
+        // SAFETY: unique; the items move bitwise into the Vec and this vector forgets them
+        // (len 0) before it is dropped.
+        unsafe {
+            ptr::copy_nonoverlapping(self.items_ptr(), items.as_mut_ptr(), len);
+            items.set_len(len);
+            self.header_mut().len = 0;
+        }
+        items
+    }
+}
+
+impl<T: bytemuck::Pod> Vector<T> {
+    /// Items from their bytes in this host's byte order; the byte count must be a
+    /// multiple of the item size. One copy, straight into the new allocation.
+    pub fn from_native_bytes(bytes: &[u8]) -> Vector<T> {
+        let width = std::mem::size_of::<T>();
+        assert!(
+            width > 0 && bytes.len() % width == 0,
+            "bytes are not whole items"
+        );
+        let count = bytes.len() / width;
+        let mut vector = Vector::<T>::with_capacity(count);
+        // SAFETY: room for `count` items was allocated; T is plain data, so any bytes are
+        // a valid T; all `count` items are written before they are counted.
+        unsafe {
+            ptr::copy_nonoverlapping(bytes.as_ptr(), vector.items_ptr().cast::<u8>(), bytes.len());
+            vector.header_mut().len = count;
+        }
+        vector
+    }
+}
+
+impl<T> Clone for Vector<T> {
+    fn clone(&self) -> Vector<T> {
+        // Relaxed suffices to take a new reference from an existing one, as in `Arc`.
+        if self.header().refs.fetch_add(1, Ordering::Relaxed) > MAX_REFS {
+            std::process::abort();
+        }
+        Vector {
+            header: self.header,
+            attribute: self.attribute,
+            _items: PhantomData,
+        }
+    }
+}
+
+impl<T> Drop for Vector<T> {
+    fn drop(&mut self) {
+        if self.header().refs.fetch_sub(1, Ordering::Release) != 1 {
+            return;
+        }
+        // Every other handle's writes happen before the items are dropped (as in `Arc`).
+        fence(Ordering::Acquire);
+        let (layout, _) = Self::layout(self.capacity());
+        // SAFETY: this was the last handle: drop the initialized items, then free the
+        // allocation with the layout it was made with.
+        unsafe {
+            let items = std::slice::from_raw_parts_mut(self.items_ptr(), self.len());
+            ptr::drop_in_place(items);
+            alloc::dealloc(self.header.as_ptr().cast(), layout);
+        }
     }
 }
 
 impl<T> Deref for Vector<T> {
     type Target = [T];
     fn deref(&self) -> &[T] {
-        &self.items
+        self.as_slice()
+    }
+}
+
+impl<T: PartialEq> PartialEq for Vector<T> {
+    fn eq(&self, other: &Vector<T>) -> bool {
+        self.attribute == other.attribute && self.as_slice() == other.as_slice()
     }
 }
 
 impl<T> Default for Vector<T> {
     fn default() -> Vector<T> {
-        Vector::new(Vec::new())
+        Vector::with_capacity(0)
     }
 }
 
@@ -81,7 +336,12 @@ impl<T> From<Vec<T>> for Vector<T> {
 
 impl<T> FromIterator<T> for Vector<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Vector<T> {
-        Vector::new(iter.into_iter().collect())
+        let iter = iter.into_iter();
+        let mut vector = Vector::with_capacity(iter.size_hint().0);
+        for item in iter {
+            vector.push_unique(item);
+        }
+        vector
     }
 }
 
@@ -90,20 +350,21 @@ impl<T: fmt::Debug> fmt::Debug for Vector<T> {
         if self.attribute != Attribute::None {
             write!(f, "{}#", self.attribute.letter())?;
         }
-        f.debug_list().entries(self.items.iter()).finish()
+        f.debug_list().entries(self.as_slice()).finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn clone_shares_and_write_copies() {
         let a = Vector::new(vec![1i64, 2, 3]);
         let mut b = a.clone();
         assert!(a.is_shared());
-        b.make_mut().push(4);
+        b.push(4);
         assert_eq!(a.as_slice(), &[1, 2, 3]);
         assert_eq!(b.as_slice(), &[1, 2, 3, 4]);
         assert!(!a.is_shared());
@@ -115,5 +376,66 @@ mod tests {
         let before = a.as_slice().as_ptr();
         a.make_mut()[0] = 9;
         assert_eq!(a.as_slice().as_ptr(), before);
+        assert_eq!(a.as_slice(), &[9, 2, 3]);
+    }
+
+    #[test]
+    fn grows_and_truncates() {
+        let mut v: Vector<String> = Vector::default();
+        for i in 0..1000 {
+            v.push(i.to_string());
+        }
+        assert_eq!(v.len(), 1000);
+        assert_eq!(v[999], "999");
+        v.truncate(10);
+        assert_eq!(v.len(), 10);
+        v.extend_from_slice(&["x".to_string()]);
+        assert_eq!(v.last().map(String::as_str), Some("x"));
+        assert_eq!(v.clone().into_vec().len(), 11);
+    }
+
+    #[test]
+    fn drops_every_item_exactly_once() {
+        let token = Arc::new(());
+        {
+            let v: Vector<Arc<()>> = (0..100).map(|_| token.clone()).collect();
+            let mut w = v.clone();
+            w.push(token.clone()); // copies: 100 more
+            assert_eq!(Arc::strong_count(&token), 1 + 100 + 101);
+            w.truncate(50);
+            assert_eq!(Arc::strong_count(&token), 1 + 100 + 50);
+            let moved = w.into_vec();
+            assert_eq!(Arc::strong_count(&token), 1 + 100 + 50);
+            drop(moved);
+        }
+        assert_eq!(Arc::strong_count(&token), 1);
+    }
+
+    #[test]
+    fn from_native_bytes_reads_items() {
+        let v = Vector::<i32>::from_native_bytes(&[1, 0, 0, 0, 2, 0, 0, 0]);
+        assert_eq!(v.as_slice(), &[i32::from_le(1), i32::from_le(2)]);
+        let empty = Vector::<f64>::from_native_bytes(&[]);
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn shared_across_threads() {
+        let v: Vector<i64> = (0..10_000).collect();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let v = v.clone();
+                std::thread::spawn(move || v.iter().sum::<i64>())
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), 49_995_000);
+        }
+        assert!(!v.is_shared());
+    }
+
+    #[test]
+    fn handle_is_two_words() {
+        assert_eq!(std::mem::size_of::<Vector<u8>>(), 16);
     }
 }

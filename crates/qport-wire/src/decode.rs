@@ -223,25 +223,19 @@ impl<'a> Reader<'a> {
         Ok((attribute, count as usize))
     }
 
-    fn items<T: Primitive>(&mut self, count: usize) -> Result<Vec<T>, WireError> {
+    fn items<T: Primitive>(
+        &mut self,
+        count: usize,
+        attribute: Attribute,
+    ) -> Result<Vector<T>, WireError> {
         let bytes = self.take(count * std::mem::size_of::<T>())?;
-        let mut items: Vec<T> = Vec::with_capacity(count);
-        // SAFETY: `bytes` is exactly `count` items long, the copy initializes all of them
-        // before `set_len`, and T is plain data (`Pod`), so any bytes are a valid T. This
-        // spares zero-filling a buffer that is overwritten at once.
-        unsafe {
-            std::ptr::copy_nonoverlapping(
-                bytes.as_ptr(),
-                items.as_mut_ptr().cast::<u8>(),
-                bytes.len(),
-            );
-            items.set_len(count);
-        }
+        let mut items = Vector::<T>::from_native_bytes(bytes);
         if self.swap {
-            for item in &mut items {
+            for item in items.make_mut() {
                 *item = item.swap_bytes();
             }
         }
+        items.set_attribute(attribute);
         Ok(items)
     }
 
@@ -262,7 +256,7 @@ impl<'a> Reader<'a> {
         let (attribute, count) = self.vector_prefix(width)?;
         macro_rules! typed {
             ($variant:ident) => {
-                Value::$variant(Vector::with_attribute(self.items(count)?, attribute))
+                Value::$variant(self.items(count, attribute)?)
             };
         }
         Ok(match type_number {
@@ -271,10 +265,9 @@ impl<'a> Reader<'a> {
                 if let Some(&bad) = bytes.iter().find(|&&b| b > 1) {
                     return Err(WireError::BadBoolean(bad));
                 }
-                Value::BoolVector(Vector::with_attribute(
-                    bytes.iter().map(|&b| b == 1).collect(),
-                    attribute,
-                ))
+                let mut items: Vector<bool> = bytes.iter().map(|&b| b == 1).collect();
+                items.set_attribute(attribute);
+                Value::BoolVector(items)
             }
             t::GUID => typed!(GuidVector),
             t::BYTE => typed!(ByteVector),
@@ -285,7 +278,9 @@ impl<'a> Reader<'a> {
             t::FLOAT => typed!(FloatVector),
             t::CHAR => typed!(CharVector),
             t::SYMBOL => {
-                Value::SymbolVector(Vector::with_attribute(self.symbols(count)?, attribute))
+                let mut symbols = self.symbols(count)?;
+                symbols.set_attribute(attribute);
+                Value::SymbolVector(symbols)
             }
             t::TIMESTAMP => typed!(TimestampVector),
             t::MONTH => typed!(MonthVector),
@@ -298,8 +293,8 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn symbols(&mut self, count: usize) -> Result<Vec<Symbol>, WireError> {
-        let mut symbols = Vec::with_capacity(count);
+    fn symbols(&mut self, count: usize) -> Result<Vector<Symbol>, WireError> {
+        let mut symbols = Vector::with_capacity(count);
         for _ in 0..count {
             symbols.push(self.symbol()?);
         }
@@ -310,12 +305,13 @@ impl<'a> Reader<'a> {
         // Every value takes at least 2 bytes: its type and one more.
         let (attribute, count) = self.vector_prefix(2)?;
         self.enter()?;
-        let mut items = Vec::with_capacity(count.min(LIST_PREALLOCATION));
+        let mut items = Vector::with_capacity(count.min(LIST_PREALLOCATION));
         for _ in 0..count {
             items.push(self.value()?);
         }
         self.depth -= 1;
-        Ok(Value::List(Vector::with_attribute(items, attribute)))
+        items.set_attribute(attribute);
+        Ok(Value::List(items))
     }
 
     fn dictionary(&mut self, sorted: bool) -> Result<Value, WireError> {

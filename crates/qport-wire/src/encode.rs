@@ -132,25 +132,28 @@ impl Sink for Vec<u8> {
     }
 
     fn put_floats(&mut self, items: &[f64]) {
-        // Canonicalize a cache-sized chunk at a time, then copy it out.
-        let mut chunk = [0u64; 512];
-        for block in items.chunks(chunk.len()) {
-            for (bits, &x) in chunk.iter_mut().zip(block) {
-                *bits = float_bits(x).to_le();
-            }
-            self.extend_from_slice(bytemuck::cast_slice(&chunk[..block.len()]));
-        }
+        extend_mapped(self, items, |x| float_bits(x).to_le());
     }
 
     fn put_reals(&mut self, items: &[f32]) {
-        let mut chunk = [0u32; 1024];
-        for block in items.chunks(chunk.len()) {
-            for (bits, &x) in chunk.iter_mut().zip(block) {
-                *bits = real_bits(x).to_le();
-            }
-            self.extend_from_slice(bytemuck::cast_slice(&chunk[..block.len()]));
-        }
+        extend_mapped(self, items, |x| real_bits(x).to_le());
     }
+}
+
+/// Appends `map` of each item, written straight into the spare capacity.
+#[inline]
+fn extend_mapped<T: Copy, B: bytemuck::Pod>(buf: &mut Vec<u8>, items: &[T], map: impl Fn(T) -> B) {
+    let width = std::mem::size_of::<B>();
+    let start = buf.len();
+    buf.reserve(items.len() * width);
+    let spare = buf.spare_capacity_mut().as_mut_ptr().cast::<u8>();
+    for (i, &item) in items.iter().enumerate() {
+        // SAFETY: `reserve` made room for `items.len() * width` bytes past `start`, and
+        // item i is written at `i * width` inside it; unaligned writes need no alignment.
+        unsafe { spare.add(i * width).cast::<B>().write_unaligned(map(item)) };
+    }
+    // SAFETY: every byte up to the new length was written just above.
+    unsafe { buf.set_len(start + items.len() * width) };
 }
 
 /// A sink that only counts.
