@@ -66,57 +66,59 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
     }
     let group_limit = capacity - 17;
     let mut out = vec![0u8; capacity];
-    let mut table = [0usize; 256];
+    // Each slot holds a position (shifted up 8 bits; 0 = empty) and the byte found there,
+    // so a look-up needs one load, not a load of the position and then of its byte.
+    let mut table = [0u64; 256];
+    let entry = |position: usize, byte: u8| (position as u64) << 8 | u64::from(byte);
     let mut d = stream_start;
-    let mut control = stream_start;
-    let mut flags = 0u8;
-    let mut bit = 0u8;
-    // A literal's position enters the table only after the next look-up.
-    let mut pending: Option<(u8, usize)> = None;
+    // A literal's position enters the table only after the next look-up (0 = none).
+    let mut pending_slot = 0usize;
+    let mut pending_entry = 0u64;
     let mut s = HEADER_LEN;
-    let mut h = 0u8;
+    let mut h = 0usize;
+    let lookup_end = n - 2; // look-ups need 3 bytes left: s + 3 <= n
     while s < n {
-        if bit == 0 {
-            if d > group_limit {
-                return None;
+        // A group: a control byte, then up to 8 items, its bits saying which are matches.
+        if d > group_limit {
+            return None;
+        }
+        let control = d;
+        d += 1;
+        let mut flags = 0u8;
+        for bit in 0..8 {
+            if s >= n {
+                break;
             }
-            out[control] = flags;
-            control = d;
-            d += 1;
-            flags = 0;
-            bit = 1;
-        }
-        let mut matched = None;
-        if s + 3 <= n {
-            h = x[s] ^ x[s + 1];
-            let p = table[h as usize];
-            if p != 0 && x[s] == x[p] {
-                matched = Some(p);
+            let byte = x[s];
+            let mut found = 0u64;
+            if s < lookup_end {
+                h = usize::from(byte ^ x[s + 1]);
+                found = table[h];
             }
-        }
-        if let Some((slot, position)) = pending.take() {
-            table[slot as usize] = position;
-        }
-        match matched {
-            None => {
-                pending = Some((h, s));
-                out[d] = x[s];
+            if pending_entry != 0 {
+                table[pending_slot] = pending_entry;
+                pending_entry = 0;
+            }
+            // Same first byte and same XOR of the first two: the first two bytes match.
+            if found != 0 && found as u8 == byte {
+                let p = (found >> 8) as usize;
+                table[h] = entry(s, byte);
+                flags |= 1 << bit;
+                let extra = match_extension(x, p + 2, s + 2);
+                s += 2 + extra;
+                out[d] = h as u8;
+                out[d + 1] = extra as u8;
+                d += 2;
+            } else {
+                pending_slot = h;
+                pending_entry = entry(s, byte);
+                out[d] = byte;
                 d += 1;
                 s += 1;
             }
-            Some(p) => {
-                table[h as usize] = s;
-                flags |= bit;
-                let extra = match_extension(x, p + 2, s + 2);
-                s += 2 + extra;
-                out[d] = h;
-                out[d + 1] = extra as u8;
-                d += 2;
-            }
         }
-        bit = bit.wrapping_shl(1);
+        out[control] = flags;
     }
-    out[control] = flags;
     out.truncate(d);
     let compressed = Header {
         compression: layout,
@@ -139,24 +141,12 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
 }
 
 /// How many bytes after a 2-byte match also match, at most 255 and not past the end.
+/// Matches in real messages are mostly short, so a byte loop beats wider compares.
+#[inline]
 fn match_extension(x: &[u8], from: usize, to: usize) -> usize {
     let limit = (x.len() - to).min(255);
     let (a, b) = (&x[from..from + limit], &x[to..to + limit]);
-    // Compare 8 bytes at a time; the first differing byte ends the match.
-    let mut i = 0;
-    while i + 8 <= limit {
-        let wa = u64::from_le_bytes(a[i..i + 8].try_into().unwrap_or_default());
-        let wb = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
-        let diff = wa ^ wb;
-        if diff != 0 {
-            return i + (diff.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < limit && a[i] == b[i] {
-        i += 1;
-    }
-    i
+    a.iter().zip(b).take_while(|(p, q)| p == q).count()
 }
 
 fn endian_u32(value: u32, big_endian: bool) -> [u8; 4] {
@@ -242,62 +232,70 @@ pub fn decompress_message(message: &[u8], max_len: u64) -> Result<Vec<u8>, WireE
 
 /// Runs the stream into `out[8..]`.
 fn expand(stream: &[u8], out: &mut [u8]) -> Result<(), WireError> {
+    let ran_out = || WireError::CorruptCompression("stream ends before the declared length");
     let total = out.len();
     let mut table = [0usize; 256];
     let mut s = HEADER_LEN;
     let mut p = HEADER_LEN;
     let mut d = 0;
-    let mut flags = 0u8;
-    let mut bit = 0u8;
-    let ran_out = WireError::CorruptCompression("stream ends before the declared length");
     while s < total {
-        if bit == 0 {
-            flags = *stream.get(d).ok_or_else(|| ran_out.clone())?;
-            d += 1;
-            bit = 1;
-        }
-        if flags & bit != 0 {
-            let (&slot, &extra) = stream
-                .get(d)
-                .zip(stream.get(d + 1))
-                .ok_or_else(|| ran_out.clone())?;
+        let flags = *stream.get(d).ok_or_else(ran_out)?;
+        d += 1;
+        for bit in 0..8 {
+            if s >= total {
+                break;
+            }
+            if flags & (1 << bit) == 0 {
+                out[s] = *stream.get(d).ok_or_else(ran_out)?;
+                d += 1;
+                s += 1;
+                while p + 1 < s {
+                    table[usize::from(out[p] ^ out[p + 1])] = p;
+                    p += 1;
+                }
+                continue;
+            }
+            let (&slot, &extra) = stream.get(d).zip(stream.get(d + 1)).ok_or_else(ran_out)?;
             d += 2;
-            let r = table[slot as usize];
+            let r = table[usize::from(slot)];
             if r == 0 {
                 return Err(WireError::CorruptCompression("reference to an empty slot"));
             }
-            let len = 2 + extra as usize;
+            let len = 2 + usize::from(extra);
             if s + len > total {
                 return Err(WireError::CorruptCompression(
                     "reference copies past the end",
                 ));
             }
-            // r < s always holds (the table only holds earlier positions); the source may
-            // overlap the destination, which must then repeat byte by byte.
-            if r + len <= s {
-                out.copy_within(r..r + len, s);
-            } else {
-                for i in 0..len {
-                    out[s + i] = out[r + i];
-                }
-            }
-            // Hash the pairs up to the first two copied bytes, then skip the rest of the match.
+            copy_back_reference(out, r, s, len);
+            // Hash the pairs up to the first two copied bytes; the rest of a match is skipped.
             while p + 1 < s + 2 {
-                table[(out[p] ^ out[p + 1]) as usize] = p;
+                table[usize::from(out[p] ^ out[p + 1])] = p;
                 p += 1;
             }
             s += len;
             p = s;
-        } else {
-            out[s] = *stream.get(d).ok_or_else(|| ran_out.clone())?;
-            d += 1;
-            s += 1;
-            while p + 1 < s {
-                table[(out[p] ^ out[p + 1]) as usize] = p;
-                p += 1;
-            }
         }
-        bit = bit.wrapping_shl(1);
     }
     Ok(())
+}
+
+/// Copies `len` bytes from `from` to `to` (`from < to`) front to back, as a byte loop
+/// would, so an overlapping source repeats bytes just written.
+#[inline]
+fn copy_back_reference(out: &mut [u8], from: usize, to: usize, len: usize) {
+    let rounded = len.next_multiple_of(8);
+    if to - from >= 8 && to + rounded <= out.len() {
+        // 8 bytes at a time: each word's source lies wholly before its destination, so
+        // words in order read exactly what the byte loop would. Bytes written past `len`
+        // are overwritten by later items before anything reads them.
+        for i in (0..rounded).step_by(8) {
+            let word: [u8; 8] = out[from + i..from + i + 8].try_into().unwrap_or_default();
+            out[to + i..to + i + 8].copy_from_slice(&word);
+        }
+    } else {
+        for i in 0..len {
+            out[to + i] = out[from + i];
+        }
+    }
 }
