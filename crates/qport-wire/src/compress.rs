@@ -232,70 +232,62 @@ pub fn decompress_message(message: &[u8], max_len: u64) -> Result<Vec<u8>, WireE
 
 /// Runs the stream into `out[8..]`.
 fn expand(stream: &[u8], out: &mut [u8]) -> Result<(), WireError> {
-    let ran_out = || WireError::CorruptCompression("stream ends before the declared length");
     let total = out.len();
     let mut table = [0usize; 256];
     let mut s = HEADER_LEN;
     let mut p = HEADER_LEN;
     let mut d = 0;
+    let mut flags = 0u8;
+    let mut bit = 0u8;
+    let ran_out = WireError::CorruptCompression("stream ends before the declared length");
     while s < total {
-        let flags = *stream.get(d).ok_or_else(ran_out)?;
-        d += 1;
-        for bit in 0..8 {
-            if s >= total {
-                break;
-            }
-            if flags & (1 << bit) == 0 {
-                out[s] = *stream.get(d).ok_or_else(ran_out)?;
-                d += 1;
-                s += 1;
-                while p + 1 < s {
-                    table[usize::from(out[p] ^ out[p + 1])] = p;
-                    p += 1;
-                }
-                continue;
-            }
-            let (&slot, &extra) = stream.get(d).zip(stream.get(d + 1)).ok_or_else(ran_out)?;
+        if bit == 0 {
+            flags = *stream.get(d).ok_or_else(|| ran_out.clone())?;
+            d += 1;
+            bit = 1;
+        }
+        if flags & bit != 0 {
+            let (&slot, &extra) = stream
+                .get(d)
+                .zip(stream.get(d + 1))
+                .ok_or_else(|| ran_out.clone())?;
             d += 2;
-            let r = table[usize::from(slot)];
+            let r = table[slot as usize];
             if r == 0 {
                 return Err(WireError::CorruptCompression("reference to an empty slot"));
             }
-            let len = 2 + usize::from(extra);
+            let len = 2 + extra as usize;
             if s + len > total {
                 return Err(WireError::CorruptCompression(
                     "reference copies past the end",
                 ));
             }
-            copy_back_reference(out, r, s, len);
-            // Hash the pairs up to the first two copied bytes; the rest of a match is skipped.
+            // r < s always holds (the table only holds earlier positions); the source may
+            // overlap the destination, which must then repeat byte by byte.
+            if r + len <= s {
+                out.copy_within(r..r + len, s);
+            } else {
+                for i in 0..len {
+                    out[s + i] = out[r + i];
+                }
+            }
+            // Hash the pairs up to the first two copied bytes, then skip the rest of the match.
             while p + 1 < s + 2 {
-                table[usize::from(out[p] ^ out[p + 1])] = p;
+                table[(out[p] ^ out[p + 1]) as usize] = p;
                 p += 1;
             }
             s += len;
             p = s;
+        } else {
+            out[s] = *stream.get(d).ok_or_else(|| ran_out.clone())?;
+            d += 1;
+            s += 1;
+            while p + 1 < s {
+                table[(out[p] ^ out[p + 1]) as usize] = p;
+                p += 1;
+            }
         }
+        bit = bit.wrapping_shl(1);
     }
     Ok(())
-}
-
-/// Copies `len` bytes from `from` to `to` (`from < to`) front to back, as a byte loop
-/// would, so an overlapping source repeats bytes just written.
-#[inline]
-fn copy_back_reference(out: &mut [u8], from: usize, to: usize, len: usize) {
-    let rounded = len.next_multiple_of(8);
-    if to - from >= 8 && to + rounded <= out.len() {
-        // 8 bytes at a time: each word's source lies wholly before its destination, so
-        // words in order read exactly what the byte loop would. Bytes written past `len`
-        // are overwritten by later items before anything reads them.
-        for i in (0..rounded).step_by(8) {
-            let word: [u8; 8] = out[from + i..from + i + 8].try_into().unwrap_or_default();
-            out[to + i..to + i + 8].copy_from_slice(&word);
-        }
-    } else {
-        for i in 0..len {
-            out[to + i] = out[from + i];
-        }
-    }
 }
