@@ -30,7 +30,7 @@ pub use dict::Dict;
 pub use error::ValueError;
 pub use function::{Adverb, Function, Lambda};
 pub use guid::Guid;
-pub use symbol::{Symbol, SymbolCache, SymbolInterner};
+pub use symbol::{Symbol, SymbolCache};
 pub use table::{KeyedTable, Table};
 pub use types::{type_number, Attribute};
 pub use value::Value;

@@ -11,19 +11,23 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 /// An interned symbol. Its bytes are usually UTF-8, but q allows any bytes but NUL.
+///
+/// The pool stores each text followed by a NUL, as kdb+ does, so a serializer writes a
+/// symbol with one copy; the slice held here includes that NUL.
 #[derive(Clone, Copy)]
 pub struct Symbol(&'static [u8]);
 
-type Pool = FxHashSet<&'static [u8]>;
+/// Text (without its NUL) to symbol.
+type Pool = FxHashMap<&'static [u8], Symbol>;
 
 fn pool() -> &'static Mutex<Pool> {
     static POOL: OnceLock<Mutex<Pool>> = OnceLock::new();
     POOL.get_or_init(|| {
         let mut pool = Pool::default();
-        pool.insert(b"".as_slice());
+        pool.insert(b"".as_slice(), Symbol(b"\0"));
         Mutex::new(pool)
     })
 }
@@ -36,12 +40,16 @@ fn lock_pool() -> MutexGuard<'static, Pool> {
 }
 
 fn intern_locked(pool: &mut Pool, text: &[u8]) -> Symbol {
-    if let Some(&stored) = pool.get(text) {
-        return Symbol(stored);
+    if let Some(&symbol) = pool.get(text) {
+        return symbol;
     }
-    let stored: &'static [u8] = Box::leak(text.to_vec().into_boxed_slice());
-    pool.insert(stored);
-    Symbol(stored)
+    let mut with_nul = Vec::with_capacity(text.len() + 1);
+    with_nul.extend_from_slice(text);
+    with_nul.push(0);
+    let stored: &'static [u8] = Box::leak(with_nul.into_boxed_slice());
+    let symbol = Symbol(stored);
+    pool.insert(&stored[..text.len()], symbol);
+    symbol
 }
 
 impl Symbol {
@@ -59,37 +67,26 @@ impl Symbol {
     }
 
     pub fn as_bytes(&self) -> &'static [u8] {
+        &self.0[..self.0.len() - 1]
+    }
+
+    /// The text and its terminating NUL, as the IPC format writes a symbol.
+    pub fn as_bytes_with_nul(&self) -> &'static [u8] {
         self.0
     }
 
     /// The text, with invalid UTF-8 replaced.
     pub fn to_str_lossy(&self) -> Cow<'static, str> {
-        String::from_utf8_lossy(self.0)
+        String::from_utf8_lossy(self.as_bytes())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 
+    /// The length of the text, without its NUL.
     pub fn len(&self) -> usize {
-        self.0.len()
-    }
-}
-
-/// Interns many symbols under one lock, for decoders that read whole symbol vectors.
-pub struct SymbolInterner {
-    pool: MutexGuard<'static, Pool>,
-}
-
-impl SymbolInterner {
-    pub fn lock() -> SymbolInterner {
-        SymbolInterner { pool: lock_pool() }
-    }
-
-    /// Interns `text`, which must hold no NUL byte (a decoder has already split at NULs).
-    pub fn intern(&mut self, text: &[u8]) -> Symbol {
-        debug_assert!(!text.contains(&0));
-        intern_locked(&mut self.pool, text)
+        self.0.len() - 1
     }
 }
 
@@ -167,7 +164,7 @@ impl Hash for Symbol {
 
 impl Ord for Symbol {
     fn cmp(&self, other: &Symbol) -> Ordering {
-        self.0.cmp(other.0)
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 
@@ -211,6 +208,8 @@ mod tests {
         let b = Symbol::new(String::from("trade"));
         assert_eq!(a, b);
         assert!(std::ptr::eq(a.as_bytes(), b.as_bytes()));
+        assert_eq!(a.as_bytes_with_nul(), b"trade\0");
+        assert_eq!(Symbol::empty().as_bytes_with_nul(), b"\0");
         assert_ne!(a, Symbol::new("quote"));
     }
 
@@ -240,6 +239,6 @@ mod tests {
     #[test]
     fn empty_symbol_is_unique() {
         assert_eq!(Symbol::empty(), Symbol::new(""));
-        assert_eq!(Symbol::empty(), SymbolInterner::lock().intern(b""));
+        assert_eq!(Symbol::empty(), SymbolCache::new().intern(b""));
     }
 }

@@ -228,7 +228,7 @@ impl<S: Sink> Writer<S> {
             Value::Char(x) => self.sink.put(&[-t::CHAR as u8, *x]),
             Value::Symbol(s) => {
                 self.sink.put_byte(-t::SYMBOL as u8);
-                self.c_string(s.as_bytes());
+                self.sink.put(s.as_bytes_with_nul());
             }
             Value::Timestamp(x) => {
                 self.require_nanosecond_types(-t::TIMESTAMP)?;
@@ -354,7 +354,7 @@ impl<S: Sink> Writer<S> {
     fn symbols(&mut self, attribute: Attribute, symbols: &[Symbol]) -> Result<(), WireError> {
         self.vector_prefix(t::SYMBOL, attribute, symbols.len())?;
         for symbol in symbols {
-            self.c_string(symbol.as_bytes());
+            self.sink.put(symbol.as_bytes_with_nul());
         }
         Ok(())
     }
@@ -402,13 +402,13 @@ impl<S: Sink> Writer<S> {
                 capability: self.capability.byte(),
             });
         }
-        self.sink.put_byte(type_number as u8);
         if count > u64::from(u32::MAX) {
-            self.sink.put_byte(attribute as u8 | 0x80);
+            self.sink.put(&[type_number as u8, attribute as u8 | 0x80]);
             self.sink.put(&count.to_le_bytes());
         } else {
-            self.sink.put_byte(attribute as u8);
-            self.sink.put(&(count as u32).to_le_bytes());
+            let [a, b, c, d] = (count as u32).to_le_bytes();
+            self.sink
+                .put(&[type_number as u8, attribute as u8, a, b, c, d]);
         }
         Ok(())
     }
@@ -433,7 +433,7 @@ impl<S: Sink> Writer<S> {
         match function {
             Function::Lambda(lambda) => {
                 // The context as a C string, then the source as a char vector.
-                self.c_string(lambda.context.as_bytes());
+                self.sink.put(lambda.context.as_bytes_with_nul());
                 self.vector_prefix(t::CHAR, Attribute::None, lambda.source.len())?;
                 self.sink.put(&lambda.source);
             }
