@@ -90,6 +90,7 @@ impl<T> Vector<T> {
         vector
     }
 
+    #[inline]
     fn header(&self) -> &Header {
         // SAFETY: the header lives as long as any handle.
         unsafe { self.header.as_ref() }
@@ -101,12 +102,14 @@ impl<T> Vector<T> {
         unsafe { self.header.as_mut() }
     }
 
+    #[inline]
     fn items_ptr(&self) -> *mut T {
         let offset = Self::layout(0).1;
         // SAFETY: the items start `offset` bytes into the allocation.
         unsafe { self.header.as_ptr().cast::<u8>().add(offset).cast::<T>() }
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.header().len
     }
@@ -115,10 +118,12 @@ impl<T> Vector<T> {
         self.len() == 0
     }
 
+    #[inline]
     pub fn capacity(&self) -> usize {
         self.header().cap
     }
 
+    #[inline]
     pub fn as_slice(&self) -> &[T] {
         // SAFETY: the first `len` items are initialized and live while `self` is borrowed.
         unsafe { std::slice::from_raw_parts(self.items_ptr(), self.len()) }
@@ -134,11 +139,13 @@ impl<T> Vector<T> {
     }
 
     /// Whether another handle shares these items (a write would copy them).
+    #[inline]
     pub fn is_shared(&self) -> bool {
         self.header().refs.load(Ordering::Acquire) > 1
     }
 
     /// Appends to a vector known to be unique, growing it if full.
+    #[inline]
     fn push_unique(&mut self, item: T) {
         debug_assert!(!self.is_shared());
         if self.len() == self.capacity() {
@@ -184,6 +191,7 @@ impl<T: Clone> Vector<T> {
     }
 
     /// Makes this handle the only one, copying the items if they are shared.
+    #[inline]
     fn make_unique(&mut self) {
         if self.is_shared() {
             let mut copy = Vector::from_slice(self.as_slice());
@@ -200,6 +208,7 @@ impl<T: Clone> Vector<T> {
         unsafe { std::slice::from_raw_parts_mut(self.items_ptr(), self.len()) }
     }
 
+    #[inline]
     pub fn push(&mut self, item: T) {
         self.make_unique();
         self.push_unique(item);
