@@ -4,9 +4,10 @@
 //! - [`types`]: kdb+ type numbers and vector attributes (`s#`, `u#`, `p#`, `g#`).
 //! - [`null`]: null and infinity sentinels, as kdb+ defines them per type.
 //! - [`temporal`]: the 2000.01.01 epoch and calendar conversions of the temporal types.
-//! - [`symbol`]: interned symbols; [`guid`]: the 16-byte guid.
-//! - [`vector`]: `Vector<T>`, a typed contiguous array with an attribute, shared by `Arc`
-//!   and copied on write.
+//! - [`symbol`]: interned symbols, and a per-run cache in front of the pool for decoders;
+//!   [`guid`]: the 16-byte guid.
+//! - [`vector`]: `Vector<T>`, a typed contiguous array with an attribute in one reference-
+//!   counted allocation (as a kdb+ object), copied on write.
 //! - [`value`]: `Value`, one enum over every atom, vector, list, dictionary, table, keyed
 //!   table, function and error; [`dict`], [`table`], [`function`] hold the compound parts.
 //! - [`error`]: `ValueError`, for parts that do not fit together (q's `length`, `type`).

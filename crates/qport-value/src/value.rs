@@ -1,7 +1,7 @@
 //! `Value`: one kdb+ object of any type.
 //!
-//! Atoms are held inline; everything with items is behind an `Arc`, so cloning any value
-//! is cheap. Equality is structural: same type, same attribute, same items, where two
+//! Atoms are held inline; everything with items is reference-counted (`Vector`, `Arc`),
+//! so cloning any value is cheap. Equality is structural: same type, same attribute, same items, where two
 //! NaNs (float nulls) are equal.
 
 use std::sync::Arc;
