@@ -47,6 +47,13 @@ pub fn compress_for_peer(
     compress_message(message)
 }
 
+/// The most input one item covers: a reference copies 2 + 255 bytes.
+const MAX_ITEM_LEN: usize = 2 + 255;
+/// The most input (compressing) or output (decompressing) one group of 8 items covers.
+const MAX_GROUP_LEN: usize = 8 * MAX_ITEM_LEN;
+/// The most stream one group takes: its control byte and 8 two-byte references.
+const MAX_GROUP_STREAM: usize = 1 + 8 * 2;
+
 fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
     let n = x.len();
     let layout = if n as u64 > u64::from(u32::MAX) {
@@ -58,67 +65,55 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
         Compression::Compressed64 => STREAM_START_64,
         _ => STREAM_START_32,
     };
-    // The output may never reach half the input; a group needs at most 1 + 8 × 2 bytes,
-    // so checking room for one whole group at each group start is enough.
+    // The output may never reach half the input; checking room for one whole group at
+    // each group start is enough.
     let capacity = n / 2;
-    if capacity < stream_start + 17 {
+    if capacity < stream_start + MAX_GROUP_STREAM {
         return None;
     }
-    let group_limit = capacity - 17;
+    let group_limit = capacity - MAX_GROUP_STREAM;
     let mut out = vec![0u8; capacity];
-    // Each slot holds a position (shifted up 8 bits; 0 = empty) and the byte found there,
-    // so a look-up needs one load, not a load of the position and then of its byte.
-    let mut table = [0u64; 256];
-    let entry = |position: usize, byte: u8| (position as u64) << 8 | u64::from(byte);
+    let mut lz = Compressor {
+        x,
+        s: HEADER_LEN,
+        table: [0; 256],
+        pending_slot: 0,
+        pending_entry: 0,
+    };
     let mut d = stream_start;
-    // A literal's position enters the table only after the next look-up (0 = none).
-    let mut pending_slot = 0usize;
-    let mut pending_entry = 0u64;
-    let mut s = HEADER_LEN;
-    let mut h = 0usize;
-    let lookup_end = n - 2; // look-ups need 3 bytes left: s + 3 <= n
-    while s < n {
-        // A group: a control byte, then up to 8 items, its bits saying which are matches.
-        if d > group_limit {
-            return None;
-        }
-        let control = d;
-        d += 1;
-        let mut flags = 0u8;
+
+    // While a whole group's input fits, its items need no end-of-input checks.
+    while lz.s + MAX_GROUP_LEN <= n {
+        let group = group_at(&mut out, d, group_limit)?;
+        // Written out 8 times rather than looped: each item then has its own branches,
+        // which the branch predictor tells apart, and the loop counter goes (measured
+        // 12% faster).
+        let mut k = 1;
+        group[0] = 0;
+        lz.fast_item(group, &mut k, 1);
+        lz.fast_item(group, &mut k, 2);
+        lz.fast_item(group, &mut k, 4);
+        lz.fast_item(group, &mut k, 8);
+        lz.fast_item(group, &mut k, 16);
+        lz.fast_item(group, &mut k, 32);
+        lz.fast_item(group, &mut k, 64);
+        lz.fast_item(group, &mut k, 128);
+        d += k;
+    }
+    // The last groups, near the end of the input.
+    while lz.s < n {
+        let group = group_at(&mut out, d, group_limit)?;
+        let mut k = 1;
+        group[0] = 0;
         for bit in 0..8 {
-            if s >= n {
+            if lz.s == n {
                 break;
             }
-            let byte = x[s];
-            let mut found = 0u64;
-            if s < lookup_end {
-                h = usize::from(byte ^ x[s + 1]);
-                found = table[h];
-            }
-            if pending_entry != 0 {
-                table[pending_slot] = pending_entry;
-                pending_entry = 0;
-            }
-            // Same first byte and same XOR of the first two: the first two bytes match.
-            if found != 0 && found as u8 == byte {
-                let p = (found >> 8) as usize;
-                table[h] = entry(s, byte);
-                flags |= 1 << bit;
-                let extra = match_extension(x, p + 2, s + 2);
-                s += 2 + extra;
-                out[d] = h as u8;
-                out[d + 1] = extra as u8;
-                d += 2;
-            } else {
-                pending_slot = h;
-                pending_entry = entry(s, byte);
-                out[d] = byte;
-                d += 1;
-                s += 1;
-            }
+            lz.tail_item(group, &mut k, 1 << bit);
         }
-        out[control] = flags;
+        d += k;
     }
+
     out.truncate(d);
     let compressed = Header {
         compression: layout,
@@ -140,9 +135,119 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The group starting at `out[d]`, or `None` past `limit`, when the output has no room
+/// for another group (kdb+ then sends the message as it is). Groups are written through
+/// this fixed-size window, so the compiler sees that every write is in range and checks
+/// nothing per item.
+fn group_at(out: &mut [u8], d: usize, limit: usize) -> Option<&mut [u8; MAX_GROUP_STREAM]> {
+    if d > limit {
+        return None;
+    }
+    out[d..].first_chunk_mut()
+}
+
+/// The compressor's state between items.
+struct Compressor<'a> {
+    /// The whole uncompressed message.
+    x: &'a [u8],
+    /// The next position to encode.
+    s: usize,
+    /// Per slot, the last position entered and the byte found there, as
+    /// `position << 8 | byte` (0 = empty): a look-up then needs one load, not a load of
+    /// the position and then one of its byte.
+    table: [u64; 256],
+    /// A literal's position enters the table only after the next look-up; this is that
+    /// insert. After a reference it repeats the reference's own insert, which is then
+    /// harmless, so it can be applied unconditionally (no branch).
+    pending_slot: usize,
+    pending_entry: u64,
+}
+
+impl Compressor<'_> {
+    /// Encodes the item at `s` into `group[*k..]`, setting `bit` in the control byte
+    /// `group[0]` for a reference, where at least `MAX_ITEM_LEN` bytes of input remain
+    /// from `s`, so the look-up and the longest match need no end checks.
+    #[inline(always)]
+    fn fast_item(&mut self, group: &mut [u8; MAX_GROUP_STREAM], k: &mut usize, bit: u8) {
+        let (x, s) = (self.x, self.s);
+        debug_assert!(s + MAX_ITEM_LEN <= x.len());
+        // SAFETY: s + MAX_ITEM_LEN <= x.len(): the caller's loop starts a group only with
+        // MAX_GROUP_LEN bytes left, and each of its 8 items advances s by at most
+        // MAX_ITEM_LEN. (Checking these two reads measured 7-10% slower.)
+        let (byte, next) = unsafe { (*x.get_unchecked(s), *x.get_unchecked(s + 1)) };
+        let h = usize::from(byte ^ next);
+        let found = self.table[h];
+        self.table[self.pending_slot] = self.pending_entry;
+        self.pending_slot = h;
+        self.pending_entry = entry(s, byte);
+        // Same first byte and same XOR of the first two: the first two bytes match.
+        if found != 0 && found as u8 == byte {
+            let p = (found >> 8) as usize;
+            debug_assert!(p < s);
+            self.table[h] = self.pending_entry;
+            // A byte loop, not wider compares: the loop's exits are predicted, so the
+            // next item's position does not wait for the compared data.
+            let mut extra = 0;
+            // SAFETY: extra < 255, so s + 2 + extra < s + MAX_ITEM_LEN <= x.len() (see
+            // above), and p < s because the table only holds positions already passed.
+            // (Checked indexing here measured 40-70% slower overall.)
+            while extra < 255
+                && unsafe { *x.get_unchecked(p + 2 + extra) == *x.get_unchecked(s + 2 + extra) }
+            {
+                extra += 1;
+            }
+            self.s = s + 2 + extra;
+            group[0] |= bit;
+            group[*k] = h as u8;
+            group[*k + 1] = extra as u8;
+            *k += 2;
+        } else {
+            self.s = s + 1;
+            group[*k] = byte;
+            *k += 1;
+        }
+    }
+
+    /// The same for any item, with the checks the end of the input needs.
+    fn tail_item(&mut self, group: &mut [u8; MAX_GROUP_STREAM], k: &mut usize, bit: u8) {
+        let (x, s) = (self.x, self.s);
+        let byte = x[s];
+        // Look-ups need 3 bytes left; the last two bytes are literals, and as no look-up
+        // follows them, the slot they are entered under does not matter.
+        let (h, found) = match x.get(s + 2) {
+            Some(_) => {
+                let h = usize::from(byte ^ x[s + 1]);
+                (h, self.table[h])
+            }
+            None => (0, 0),
+        };
+        self.table[self.pending_slot] = self.pending_entry;
+        self.pending_slot = h;
+        self.pending_entry = entry(s, byte);
+        if found != 0 && found as u8 == byte {
+            let p = (found >> 8) as usize;
+            self.table[h] = self.pending_entry;
+            let extra = match_extension(x, p + 2, s + 2);
+            self.s = s + 2 + extra;
+            group[0] |= bit;
+            group[*k] = h as u8;
+            group[*k + 1] = extra as u8;
+            *k += 2;
+        } else {
+            self.s = s + 1;
+            group[*k] = byte;
+            *k += 1;
+        }
+    }
+}
+
+/// A table entry: a position and the byte found there.
+#[inline(always)]
+fn entry(position: usize, byte: u8) -> u64 {
+    (position as u64) << 8 | u64::from(byte)
+}
+
 /// How many bytes after a 2-byte match also match, at most 255 and not past the end.
-/// Matches in real messages are mostly short, so a byte loop beats wider compares.
-#[inline]
 fn match_extension(x: &[u8], from: usize, to: usize) -> usize {
     let limit = (x.len() - to).min(255);
     let (a, b) = (&x[from..from + limit], &x[to..to + limit]);
@@ -233,61 +338,147 @@ pub fn decompress_message(message: &[u8], max_len: u64) -> Result<Vec<u8>, WireE
 /// Runs the stream into `out[8..]`.
 fn expand(stream: &[u8], out: &mut [u8]) -> Result<(), WireError> {
     let total = out.len();
-    let mut table = [0usize; 256];
+    // The last position entered per slot (0 = empty), then 256 dummy slots that take the
+    // inserts a literal right after a reference would otherwise need a branch to skip.
+    let mut table = [0usize; 512];
     let mut s = HEADER_LEN;
-    let mut p = HEADER_LEN;
+    // The byte at `s - 1` when the last item was a literal, whose pair is hashed once the
+    // next byte is known; `NO_PAIR` after a reference (bytes inside a reference, after
+    // its first, are never hashed).
+    let mut prev = NO_PAIR;
     let mut d = 0;
-    let mut flags = 0u8;
-    let mut bit = 0u8;
-    let ran_out = WireError::CorruptCompression("stream ends before the declared length");
-    while s < total {
-        if bit == 0 {
-            flags = *stream.get(d).ok_or_else(|| ran_out.clone())?;
-            d += 1;
-            bit = 1;
-        }
-        if flags & bit != 0 {
-            let (&slot, &extra) = stream
-                .get(d)
-                .zip(stream.get(d + 1))
-                .ok_or_else(|| ran_out.clone())?;
-            d += 2;
-            let r = table[slot as usize];
+
+    // The two kinds of item, shared by the fast and the careful loop. (Macros, not
+    // methods on a state struct: with the state in local variables the compiler keeps
+    // it in registers, which it did not do for a struct.)
+    macro_rules! literal {
+        ($byte:expr) => {{
+            let byte = $byte;
+            out[s] = byte;
+            table[prev ^ usize::from(byte)] = s - 1;
+            prev = usize::from(byte);
+            s += 1;
+        }};
+    }
+    macro_rules! reference {
+        ($slot:expr, $extra:expr, $check_end:expr) => {{
+            let slot = usize::from($slot);
+            let r = table[slot];
             if r == 0 {
                 return Err(WireError::CorruptCompression("reference to an empty slot"));
             }
-            let len = 2 + extra as usize;
-            if s + len > total {
+            let len = 2 + usize::from($extra);
+            if $check_end && s + len > total {
                 return Err(WireError::CorruptCompression(
                     "reference copies past the end",
                 ));
             }
-            // r < s always holds (the table only holds earlier positions); the source may
+            // The pairs up to the first two copied bytes are hashed: the first only after
+            // a literal, the second is `out[r], out[r + 1]`, whose XOR is `slot` itself.
+            table[prev ^ usize::from(out[r])] = s - 1;
+            table[slot] = s;
+            // r < s always (the table only holds earlier positions). The source may
             // overlap the destination, which must then repeat byte by byte.
             if r + len <= s {
-                out.copy_within(r..r + len, s);
+                copy_apart(out, r, s, len);
             } else {
                 for i in 0..len {
                     out[s + i] = out[r + i];
                 }
             }
-            // Hash the pairs up to the first two copied bytes, then skip the rest of the match.
-            while p + 1 < s + 2 {
-                table[(out[p] ^ out[p + 1]) as usize] = p;
-                p += 1;
-            }
             s += len;
-            p = s;
-        } else {
-            out[s] = *stream.get(d).ok_or_else(|| ran_out.clone())?;
+            prev = NO_PAIR;
+        }};
+    }
+
+    // While a whole group's stream and output fit, nothing can run out or copy past the
+    // end, and the group is read through a fixed-size window the compiler checks once.
+    while s + MAX_GROUP_LEN <= total && d + MAX_GROUP_STREAM <= stream.len() {
+        let group: &[u8; MAX_GROUP_STREAM] = stream[d..d + MAX_GROUP_STREAM]
+            .try_into()
+            .unwrap_or(&[0; MAX_GROUP_STREAM]);
+        let flags = group[0];
+        let mut k = 1;
+        // Written out 8 times rather than looped, as in the compressor (measured 5-11%
+        // faster).
+        macro_rules! item {
+            ($bit:expr) => {{
+                if flags & $bit == 0 {
+                    literal!(group[k]);
+                    k += 1;
+                } else {
+                    reference!(group[k], group[k + 1], false);
+                    k += 2;
+                }
+            }};
+        }
+        item!(1);
+        item!(2);
+        item!(4);
+        item!(8);
+        item!(16);
+        item!(32);
+        item!(64);
+        item!(128);
+        d += k;
+    }
+
+    // The rest, checking every read and write.
+    let ran_out = || WireError::CorruptCompression("stream ends before the declared length");
+    let mut flags = 0u8;
+    let mut bit = 0u8;
+    while s < total {
+        if bit == 0 {
+            flags = *stream.get(d).ok_or_else(ran_out)?;
             d += 1;
-            s += 1;
-            while p + 1 < s {
-                table[(out[p] ^ out[p + 1]) as usize] = p;
-                p += 1;
-            }
+            bit = 1;
+        }
+        if flags & bit != 0 {
+            let (&slot, &extra) = stream.get(d).zip(stream.get(d + 1)).ok_or_else(ran_out)?;
+            d += 2;
+            reference!(slot, extra, true);
+        } else {
+            let byte = *stream.get(d).ok_or_else(ran_out)?;
+            d += 1;
+            literal!(byte);
         }
         bit = bit.wrapping_shl(1);
     }
     Ok(())
+}
+
+/// `prev` in `expand` when the last item was a reference: XORed with any byte it gives a
+/// dummy slot, 256 or above.
+const NO_PAIR: usize = 0x100;
+
+/// Copies `out[r..r + len]` to `out[s..s + len]`, given `2 <= len` and `r + len <= s`, as
+/// two overlapping fixed-size moves (a run of 8-byte moves when longer). References are
+/// mostly short, where a `copy_within` call costs more than the copy itself; and reading
+/// exactly the source range, not whole words past its end, keeps loads from straddling
+/// several recent stores, which the CPU cannot forward from (measured faster than copying
+/// 8-byte chunks).
+#[inline(always)]
+fn copy_apart(out: &mut [u8], r: usize, s: usize, len: usize) {
+    fn get<const N: usize>(x: &[u8], i: usize) -> [u8; N] {
+        x[i..i + N].try_into().unwrap_or([0; N])
+    }
+    fn put<const N: usize>(x: &mut [u8], i: usize, v: [u8; N]) {
+        x[i..i + N].copy_from_slice(&v)
+    }
+    let (before, after) = out.split_at_mut(s);
+    let (src, dst) = (&before[r..r + len], &mut after[..len]);
+    if len >= 8 {
+        let mut i = 0;
+        while i + 8 < len {
+            put(dst, i, get::<8>(src, i));
+            i += 8;
+        }
+        put(dst, len - 8, get::<8>(src, len - 8));
+    } else if len >= 4 {
+        put(dst, 0, get::<4>(src, 0));
+        put(dst, len - 4, get::<4>(src, len - 4));
+    } else if len >= 2 {
+        put(dst, 0, get::<2>(src, 0));
+        put(dst, len - 2, get::<2>(src, len - 2));
+    }
 }
