@@ -211,3 +211,28 @@ fn message_over_2_gb_needs_capability_5_even_without_long_vectors() {
         assert_eq!(err.q_text(), "limit", "capability {capability}");
     }
 }
+
+#[test]
+fn message_of_4_gb_or_more_compresses_with_the_8_byte_size_layout() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    // 2^32 + 100 zero bytes: the uncompressed length needs more than 4 bytes (flag 2).
+    let count = (1usize << 32) + 100;
+    let value = Value::ByteVector(Vector::from_native_bytes(&vec![0u8; count]));
+    let message = encode_message(&value, MessageKind::Async, Capability::new(6)).unwrap();
+    drop(value);
+    let compressed = qport_wire::compress_message(&message).expect("zeros compress");
+    let header = header_of(&compressed);
+    assert_eq!(header.compression, qport_wire::Compression::Compressed64);
+    assert_eq!(header.length, compressed.len() as u64);
+    let size_field: [u8; 8] = compressed[8..16].try_into().unwrap();
+    assert_eq!(u64::from_le_bytes(size_field), message.len() as u64);
+    let original_len = message.len();
+    drop(message);
+    let restored = qport_wire::decompress_message(&compressed, MAX_MESSAGE_LEN).unwrap();
+    assert_eq!(restored.len(), original_len);
+    assert_eq!(
+        header_of(&restored).compression,
+        qport_wire::Compression::None
+    );
+    assert!(restored[HEADER_LEN + 10..].iter().all(|&b| b == 0));
+}
