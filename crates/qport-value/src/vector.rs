@@ -421,6 +421,15 @@ mod tests {
     }
 
     #[test]
+    fn from_native_bytes_copies_every_length_exactly() {
+        let source: Vec<u8> = (1..=40).collect();
+        for n in 0..=40 {
+            let v = Vector::<u8>::from_native_bytes(&source[..n]);
+            assert_eq!(v.as_slice(), &source[..n], "{n} bytes");
+        }
+    }
+
+    #[test]
     fn from_native_bytes_reads_items() {
         let v = Vector::<i32>::from_native_bytes(&[1, 0, 0, 0, 2, 0, 0, 0]);
         assert_eq!(v.as_slice(), &[i32::from_le(1), i32::from_le(2)]);
