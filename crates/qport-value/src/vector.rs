@@ -302,11 +302,17 @@ impl<T> Clone for Vector<T> {
 
 impl<T> Drop for Vector<T> {
     fn drop(&mut self) {
-        if self.header().refs.fetch_sub(1, Ordering::Release) != 1 {
-            return;
+        let refs = &self.header().refs;
+        // A count of 1 seen by a handle means no other handle exists to race with, so the
+        // usual case (a unique vector) frees without a locked read-modify-write; the
+        // Acquire load orders every other handle's earlier release, as the fence does.
+        if refs.load(Ordering::Acquire) != 1 {
+            if refs.fetch_sub(1, Ordering::Release) != 1 {
+                return;
+            }
+            // Every other handle's writes happen before the items are dropped (as in `Arc`).
+            fence(Ordering::Acquire);
         }
-        // Every other handle's writes happen before the items are dropped (as in `Arc`).
-        fence(Ordering::Acquire);
         let (layout, _) = Self::layout(self.capacity());
         // SAFETY: this was the last handle: drop the initialized items, then free the
         // allocation with the layout it was made with.
