@@ -120,12 +120,7 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
         length: d as u64,
         ..header
     };
-    let mut head = compressed.to_bytes();
-    head[0] = x[0];
-    if header.big_endian {
-        head[4..8].copy_from_slice(&(d as u32).to_be_bytes());
-    }
-    out[..HEADER_LEN].copy_from_slice(&head);
+    out[..HEADER_LEN].copy_from_slice(&compressed.to_bytes());
     match layout {
         Compression::Compressed64 => out[HEADER_LEN..STREAM_START_64]
             .copy_from_slice(&endian_u64(n as u64, header.big_endian)),
@@ -326,12 +321,7 @@ pub fn decompress_message(message: &[u8], max_len: u64) -> Result<Vec<u8>, WireE
         length: total as u64,
         ..header
     };
-    let mut head = plain.to_bytes();
-    head[0] = message[0];
-    if header.big_endian {
-        head[4..8].copy_from_slice(&(total as u32).to_be_bytes());
-    }
-    out[..HEADER_LEN].copy_from_slice(&head);
+    out[..HEADER_LEN].copy_from_slice(&plain.to_bytes());
     Ok(out)
 }
 

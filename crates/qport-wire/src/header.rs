@@ -121,18 +121,24 @@ impl Header {
         }
     }
 
-    /// The header bytes, always little-endian (what kdb+ on x86 sends).
+    /// The header bytes, in the header's byte order (qport itself sends little-endian;
+    /// compression keeps the order of the message it compresses).
     pub fn to_bytes(&self) -> [u8; HEADER_LEN] {
-        let low = (self.length as u32).to_le_bytes();
+        let low = self.length as u32;
+        let [a, b, c, d] = if self.big_endian {
+            low.to_be_bytes()
+        } else {
+            low.to_le_bytes()
+        };
         [
-            1,
+            u8::from(!self.big_endian),
             self.kind as u8,
             self.compression as u8,
             (self.length >> 32) as u8,
-            low[0],
-            low[1],
-            low[2],
-            low[3],
+            a,
+            b,
+            c,
+            d,
         ]
     }
 }
@@ -159,6 +165,8 @@ mod tests {
         let h = Header::parse(&[1, 0, 0, 1, 0x17, 0, 0, 0]).unwrap();
         assert_eq!(h.length, (1 << 32) + 0x17);
         assert_eq!(h.to_bytes(), [1, 0, 0, 1, 0x17, 0, 0, 0]);
+        let big = Header::parse(&[0, 2, 0, 0, 0, 0, 1, 2]).unwrap();
+        assert_eq!(big.to_bytes(), [0, 2, 0, 0, 0, 0, 1, 2]);
     }
 
     #[test]
