@@ -1,7 +1,7 @@
 //! Serialization: `Value` → message bytes, for a given capability.
 //!
-//! One walk over the value writes into a [`Sink`]: a `Vec<u8>` for a message, or a
-//! [`Counter`] that only adds up lengths (for [`encoded_len`]), so both apply the same
+//! One walk over the value writes into a `Sink`: a `Vec<u8>` for a message, or a
+//! `Counter` that only adds up lengths (for [`encoded_len`]), so both apply the same
 //! capability rules. The buffer is reserved from a cheap size estimate (exact for typed
 //! vectors) and the header's length is filled in at the end. Output is little-endian.
 

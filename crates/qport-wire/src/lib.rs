@@ -3,9 +3,9 @@
 //! Modules, in the order a received message passes through them:
 //! - [`header`]: the 8-byte header (byte order, message kind, compression, length with the
 //!   byte-3 extension); a server reads it first to know how many bytes to wait for.
-//! - [`compress`]: kdb+'s LZ-style compression, byte-exact, with the sender's policy and a
+//! - [`mod@compress`]: kdb+'s LZ-style compression, byte-exact, with the sender's policy and a
 //!   decompressor that checks every reference.
-//! - [`decode`]: body bytes → `Value`, strictly bounded ([`limits`] sets the bounds).
+//! - `decode`: body bytes → `Value`, strictly bounded ([`limits`] sets the bounds).
 //! - [`encode`]: `Value` → message bytes for a peer's [`capability`].
 //! - [`message`]: whole messages and the q mirrors [`serialize`] (-8!), [`deserialize`]
 //!   (-9!) and [`compress()`] (-18!).
