@@ -344,7 +344,14 @@ impl<S: Sink> Writer<S> {
                 self.vector_prefix(t::GENERAL_LIST, items.attribute(), items.len())?;
                 self.enter()?;
                 for item in items.iter() {
-                    self.value(item)?;
+                    // Strings are the usual items of a general list (string columns): they
+                    // are written here, without a call per item.
+                    if let Value::CharVector(string) = item {
+                        self.vector_prefix(t::CHAR, string.attribute(), string.len())?;
+                        self.sink.put_text(string.as_slice());
+                    } else {
+                        self.value(item)?;
+                    }
                 }
                 self.depth -= 1;
             }
