@@ -192,14 +192,10 @@ impl Compressor<'_> {
                 extra += 1;
             }
             self.s = s + 2 + extra;
-            group[0] |= bit;
-            group[*k] = h as u8;
-            group[*k + 1] = extra as u8;
-            *k += 2;
+            emit_reference(group, k, bit, h, extra);
         } else {
             self.s = s + 1;
-            group[*k] = byte;
-            *k += 1;
+            emit_literal(group, k, byte);
         }
     }
 
@@ -224,16 +220,35 @@ impl Compressor<'_> {
             self.table[h] = self.pending_entry;
             let extra = match_extension(x, p + 2, s + 2);
             self.s = s + 2 + extra;
-            group[0] |= bit;
-            group[*k] = h as u8;
-            group[*k + 1] = extra as u8;
-            *k += 2;
+            emit_reference(group, k, bit, h, extra);
         } else {
             self.s = s + 1;
-            group[*k] = byte;
-            *k += 1;
+            emit_literal(group, k, byte);
         }
     }
+}
+
+/// Writes a back-reference item (table slot, extra length) and marks it in the group's
+/// control byte.
+#[inline(always)]
+fn emit_reference(
+    group: &mut [u8; MAX_GROUP_STREAM],
+    k: &mut usize,
+    bit: u8,
+    h: usize,
+    extra: usize,
+) {
+    group[0] |= bit;
+    group[*k] = h as u8;
+    group[*k + 1] = extra as u8;
+    *k += 2;
+}
+
+/// Writes a literal item.
+#[inline(always)]
+fn emit_literal(group: &mut [u8; MAX_GROUP_STREAM], k: &mut usize, byte: u8) {
+    group[*k] = byte;
+    *k += 1;
 }
 
 /// A table entry: a position and the byte found there.
