@@ -10,7 +10,7 @@ use qport_value::{
 };
 
 use crate::error::WireError;
-use crate::primitive::{needs_swap, Primitive};
+use crate::primitive::{item_width, needs_swap, Primitive};
 
 /// Items preallocated for a general list before any of them is read; a list longer than
 /// this grows as its items prove to be there.
@@ -245,14 +245,7 @@ impl<'a> Reader<'a> {
     }
 
     fn vector(&mut self, type_number: i8) -> Result<Value, WireError> {
-        let width = match type_number {
-            t::BOOLEAN | t::BYTE | t::CHAR | t::SYMBOL => 1,
-            t::GUID => 16,
-            t::SHORT => 2,
-            t::INT | t::REAL | t::MONTH | t::DATE | t::MINUTE | t::SECOND | t::TIME => 4,
-            t::LONG | t::FLOAT | t::TIMESTAMP | t::DATETIME | t::TIMESPAN => 8,
-            other => return Err(WireError::UnknownType(other)),
-        };
+        let width = item_width(type_number).ok_or(WireError::UnknownType(type_number))?;
         let (attribute, count) = self.vector_prefix(width)?;
         macro_rules! typed {
             ($variant:ident) => {

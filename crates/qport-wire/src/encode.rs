@@ -11,7 +11,7 @@ use qport_value::{type_number as t, Attribute, Function, Symbol, Table, Value};
 use crate::capability::Capability;
 use crate::error::WireError;
 use crate::header::{Compression, Header, MessageKind, HEADER_LEN, MAX_MESSAGE_LEN};
-use crate::primitive::{needs_swap, Primitive};
+use crate::primitive::{item_width, needs_swap, Primitive};
 
 /// Values nested deeper than this are refused rather than risking the stack.
 const MAX_ENCODE_DEPTH: usize = 4096;
@@ -79,13 +79,7 @@ fn size_hint(value: &Value) -> usize {
         Value::KeyedTable(keyed) => 1 + table_size_hint(&keyed.key) + table_size_hint(&keyed.value),
         Value::Function(_) | Value::Error(_) | Value::Symbol(_) => 64,
         other => {
-            let width = match other.type_number().unsigned_abs() {
-                1 | 4 | 10 => 1,
-                2 => 16,
-                5 => 2,
-                6 | 8 | 13 | 14 | 17 | 18 | 19 => 4,
-                _ => 8,
-            };
+            let width = item_width(other.type_number().unsigned_abs() as i8).unwrap_or(8);
             if other.is_atom() {
                 1 + width
             } else {

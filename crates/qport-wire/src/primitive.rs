@@ -4,7 +4,7 @@
 //! host, or for a big-endian message, each item is byte-swapped.
 
 use bytemuck::Pod;
-use qport_value::Guid;
+use qport_value::{type_number as t, Guid};
 
 pub(crate) trait Primitive: Pod {
     fn swap_bytes(self) -> Self;
@@ -44,4 +44,17 @@ impl Primitive for Guid {
 /// Whether items in a message of this byte order must be swapped on this host.
 pub(crate) fn needs_swap(message_big_endian: bool) -> bool {
     message_big_endian != cfg!(target_endian = "big")
+}
+
+/// Bytes per item of a typed vector of this type (1..19) on the wire; for symbols, the
+/// least an item can take (its NUL). `None` for anything that is not a typed vector.
+pub(crate) fn item_width(type_number: i8) -> Option<usize> {
+    Some(match type_number {
+        t::BOOLEAN | t::BYTE | t::CHAR | t::SYMBOL => 1,
+        t::GUID => 16,
+        t::SHORT => 2,
+        t::INT | t::REAL | t::MONTH | t::DATE | t::MINUTE | t::SECOND | t::TIME => 4,
+        t::LONG | t::FLOAT | t::TIMESTAMP | t::DATETIME | t::TIMESPAN => 8,
+        _ => return None,
+    })
 }
