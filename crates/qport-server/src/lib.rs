@@ -1,0 +1,1 @@
+//! qport as a kdb+ IPC endpoint.
