@@ -44,6 +44,8 @@ pub enum WireError {
     CapabilityLimit { what: &'static str, capability: u8 },
     #[error("type: {0}")]
     NotSerializable(&'static str),
+    #[error("access: handshake longer than {0} bytes")]
+    HandshakeTooLong(usize),
 }
 
 impl WireError {
@@ -54,6 +56,7 @@ impl WireError {
                 "limit"
             }
             WireError::CapabilityType { .. } | WireError::NotSerializable(_) => "type",
+            WireError::HandshakeTooLong(_) => "access",
             _ => "badmsg",
         }
     }

@@ -1,6 +1,8 @@
 //! kdb+ IPC bytes, sans-io: values to messages and back, and kdb+'s compression.
 //!
 //! Modules, in the order a received message passes through them:
+//! - [`handshake`]: the `user:password` line and capability byte a client sends before any
+//!   message.
 //! - [`header`]: the 8-byte header (byte order, message kind, compression, length with the
 //!   byte-3 extension); a server reads it first to know how many bytes to wait for.
 //! - [`mod@compress`]: kdb+'s LZ-style compression, byte-exact, with the sender's policy and a
@@ -18,6 +20,7 @@ pub mod compress;
 mod decode;
 pub mod encode;
 pub mod error;
+pub mod handshake;
 pub mod header;
 pub mod limits;
 pub mod message;
@@ -27,6 +30,7 @@ pub use capability::Capability;
 pub use compress::{compress_for_peer, compress_message, decompress_message};
 pub use encode::{encode_message, encoded_len};
 pub use error::WireError;
+pub use handshake::{Handshake, MAX_HANDSHAKE_LEN};
 pub use header::{Compression, Header, MessageKind, HEADER_LEN, MAX_MESSAGE_LEN};
 pub use limits::DecodeLimits;
 pub use message::{compress, decode_message, deserialize, serialize, Message};
