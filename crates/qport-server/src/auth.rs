@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
@@ -53,19 +54,20 @@ pub enum AuthError {
 }
 
 /// The users of a password file and how each one's password is checked.
+///
+/// Cloning is cheap (the entries are shared), so a connection can take its own copy to a
+/// blocking thread for the hashing.
 #[derive(Clone)]
 pub struct PasswordFile {
-    entries: HashMap<Vec<u8>, Entry>,
+    entries: Arc<HashMap<Vec<u8>, Entry>>,
     pub access: FileAccess,
 }
 
-#[derive(Clone)]
 struct Entry {
     secret: Secret,
     line: usize,
 }
 
-#[derive(Clone)]
 enum Secret {
     /// A kdb+ entry: plain text, and its reading as a digest when it has a digest's shape.
     Text {
@@ -119,7 +121,10 @@ impl PasswordFile {
             let secret = Secret::from_entry(password, line)?;
             entries.insert(user.to_vec(), Entry { secret, line });
         }
-        Ok(PasswordFile { entries, access })
+        Ok(PasswordFile {
+            entries: Arc::new(entries),
+            access,
+        })
     }
 
     /// Whether `password` is `user`'s password. An unknown user is refused.
