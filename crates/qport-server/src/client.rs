@@ -93,22 +93,32 @@ impl Address {
             let (port, rest) = unix
                 .split_once(':')
                 .map_or((unix, None), |(p, r)| (p, Some(r)));
-            (
-                Target::Unix {
-                    port: port.parse().map_err(|_| bad())?,
-                },
-                rest,
-            )
+            let port = port.parse().map_err(|_| bad())?;
+            (Target::Unix { port }, rest)
         } else {
-            let mut parts = trimmed.splitn(3, ':');
-            let host = parts.next().unwrap_or_default();
-            let port = parts.next().ok_or_else(bad)?;
+            let is_port = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            let mut parts = trimmed.splitn(2, ':');
+            let first = parts.next().unwrap_or_default();
+            let after = parts.next();
+            // `port[:user...]` (no host) or `host:port[:user...]` (host may be empty).
+            let (host, port, rest) = match after {
+                Some(after)
+                    if !(is_port(first) && !after.split(':').next().is_some_and(is_port)) =>
+                {
+                    let (port, rest) = after
+                        .split_once(':')
+                        .map_or((after, None), |(p, r)| (p, Some(r)));
+                    (first, port, rest)
+                }
+                _ => ("", first, after),
+            };
             let host = if host.is_empty() { "localhost" } else { host };
+            let port = port.parse().map_err(|_| bad())?;
             let target = Target::Tcp {
                 host: host.to_string(),
-                port: port.parse().map_err(|_| bad())?,
+                port,
             };
-            (target, parts.next())
+            (target, rest)
         };
         let (user, password) = match rest {
             None => (None, None),
@@ -392,5 +402,54 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
             Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(host: &str, port: u16, user: Option<&str>, password: Option<&str>) -> Address {
+        Address {
+            target: Target::Tcp {
+                host: host.into(),
+                port,
+            },
+            user: user.map(Into::into),
+            password: password.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn parses_q_address_forms() {
+        let cases = [
+            ("localhost:5000", tcp("localhost", 5000, None, None)),
+            (":5000", tcp("localhost", 5000, None, None)),
+            ("5000", tcp("localhost", 5000, None, None)),
+            ("::5000", tcp("localhost", 5000, None, None)),
+            ("`:host:5000", tcp("host", 5000, None, None)),
+            (":host:5000:ann", tcp("host", 5000, Some("ann"), None)),
+            (
+                ":5000:ann:pw",
+                tcp("localhost", 5000, Some("ann"), Some("pw")),
+            ),
+            (
+                "::5000:ann:p:w",
+                tcp("localhost", 5000, Some("ann"), Some("p:w")),
+            ),
+            (
+                "10.0.0.1:5000:ann:pw",
+                tcp("10.0.0.1", 5000, Some("ann"), Some("pw")),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(Address::parse(text).unwrap(), expected, "{text}");
+        }
+        let unix = Address::parse(":unix://5000:ann:pw").unwrap();
+        assert_eq!(unix.target, Target::Unix { port: 5000 });
+        assert_eq!(
+            (unix.user.as_deref(), unix.password.as_deref()),
+            (Some("ann"), Some("pw"))
+        );
     }
 }
