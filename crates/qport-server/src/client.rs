@@ -102,9 +102,7 @@ impl Address {
             let after = parts.next();
             // `port[:user...]` (no host) or `host:port[:user...]` (host may be empty).
             let (host, port, rest) = match after {
-                Some(after)
-                    if !(is_port(first) && !after.split(':').next().is_some_and(is_port)) =>
-                {
+                Some(after) if !is_port(first) || after.split(':').next().is_some_and(is_port) => {
                     let (port, rest) = after
                         .split_once(':')
                         .map_or((after, None), |(p, r)| (p, Some(r)));

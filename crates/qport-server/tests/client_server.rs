@@ -546,7 +546,7 @@ async fn slow_consumer_refuse_policy_keeps_the_connection() {
     let chunk = Value::ByteVector(qport_value::Vector::from(vec![0u8; 1 << 20]));
     let refused = (0..64).find_map(|_| stuck.send_async(&chunk).err());
     assert!(matches!(refused, Some(SendError::SlowConsumer { .. })));
-    assert!(stuck.info().queued_bytes <= 4 << 20 + (1 << 20) + 64);
+    assert!(stuck.info().queued_bytes <= (4 << 20) + (1 << 20) + 64);
     assert!(!stuck.is_closed());
     server.shutdown().await;
 }
