@@ -69,6 +69,16 @@ impl Measurement {
         self.client_cpu.as_secs_f64() * 1e6 / self.ops as f64
     }
 
+    /// CPU seconds per second of the run: near 1 for a single-threaded client means the
+    /// client, not the server, set the pace.
+    pub fn server_cores(&self) -> f64 {
+        self.server_cpu.as_secs_f64() / self.elapsed.as_secs_f64()
+    }
+
+    pub fn client_cores(&self) -> f64 {
+        self.client_cpu.as_secs_f64() / self.elapsed.as_secs_f64()
+    }
+
     /// Operations per second of server CPU: how much one core could serve.
     pub fn ops_per_server_cpu_second(&self) -> f64 {
         self.ops as f64 / self.server_cpu.as_secs_f64()

@@ -32,6 +32,8 @@ pub fn json_line(m: &Measurement) -> String {
         "ops_per_server_cpu_second": m.ops_per_server_cpu_second(),
         "client_cpu_seconds": m.client_cpu.as_secs_f64(),
         "client_cpu_us_per_op": m.client_cpu_us_per_op(),
+        "server_cores": m.server_cores(),
+        "client_cores": m.client_cores(),
     })
     .to_string()
 }
@@ -60,9 +62,11 @@ fn results_table(out: &mut String, cases: &Cases) {
     out.push_str("### Results (median over rounds)\n\n");
     out.push_str(
         "| load | conns | server | bytes/msg | ops/s | p50 µs | p99 µs | server CPU µs/op \
-         | ops per server CPU-s | client CPU µs/op |\n",
+         | ops per server CPU-s | client CPU µs/op | server cores | client cores |\n",
     );
-    out.push_str("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    out.push_str(
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
     for ((load, conns), servers) in cases {
         for (server, runs) in servers {
             let latency = |f: fn(&Measurement) -> Option<f64>| {
@@ -75,7 +79,7 @@ fn results_table(out: &mut String, cases: &Cases) {
             };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {:.3} | {} | {:.3} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {:.3} | {} | {:.3} | {:.2} | {:.2} |",
                 load.label(),
                 conns,
                 server,
@@ -86,6 +90,8 @@ fn results_table(out: &mut String, cases: &Cases) {
                 median_of(runs, Measurement::server_cpu_us_per_op),
                 thousands(median_of(runs, Measurement::ops_per_server_cpu_second)),
                 median_of(runs, Measurement::client_cpu_us_per_op),
+                median_of(runs, Measurement::server_cores),
+                median_of(runs, Measurement::client_cores),
             );
         }
     }
