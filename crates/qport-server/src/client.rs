@@ -25,7 +25,7 @@ use tokio::net::{TcpStream, UnixStream};
 
 use crate::config::{CompressionPolicy, ServerConfig};
 use crate::error::ClientError;
-use crate::inbound::Inbound;
+use crate::inbound::{Complete, Inbound};
 
 /// Async messages are written once this many bytes are buffered (and at `flush`,
 /// before a sync request, and at close).
@@ -300,10 +300,14 @@ impl Client {
 
     async fn read_message(&mut self) -> Result<Message, ClientError> {
         loop {
-            if let Some(length) = self.inbound.complete()? {
-                let message = decode_message(self.inbound.front(length), &self.limits);
-                self.inbound.consume(length);
-                return Ok(message?);
+            match self.inbound.complete()? {
+                Some(Complete::Direct(message)) => return Ok(message),
+                Some(Complete::Buffered(length)) => {
+                    let message = decode_message(self.inbound.front(length), &self.limits);
+                    self.inbound.consume(length);
+                    return Ok(message?);
+                }
+                None => {}
             }
             if self.inbound.fill(&mut self.stream).await? == 0 {
                 return Err(ClientError::Closed);

@@ -20,7 +20,7 @@ use tokio::time::timeout;
 use crate::config::{CompressionPolicy, ServerConfig};
 use crate::conn::{Conn, ConnShared, Family, Outbound, Peer};
 use crate::handler::{Handler, Reply};
-use crate::inbound::Inbound;
+use crate::inbound::{Complete, Inbound};
 use crate::registry::Registry;
 
 /// Replies waiting to be written past which the connection stops reading: a peer that
@@ -261,23 +261,26 @@ impl<H: Handler> Session<'_, H> {
     /// close (a malformed or oversized message).
     fn handle_messages(&mut self) -> bool {
         while self.outbound.queued_bytes <= HIGH_WATER {
-            let length = match self.inbound.complete() {
-                Ok(Some(length)) => length,
+            let message = match self.inbound.complete() {
+                Ok(Some(Complete::Direct(message))) => message,
+                Ok(Some(Complete::Buffered(length))) => {
+                    match decode_message(self.inbound.front(length), &self.limits) {
+                        Ok(message) => {
+                            self.inbound.consume(length);
+                            message
+                        }
+                        Err(error) => {
+                            self.bad_message(&error);
+                            return false;
+                        }
+                    }
+                }
                 Ok(None) => return true,
                 Err(error) => {
                     self.bad_message(&error);
                     return false;
                 }
             };
-            let decoded = decode_message(self.inbound.front(length), &self.limits);
-            let message = match decoded {
-                Ok(message) => message,
-                Err(error) => {
-                    self.bad_message(&error);
-                    return false;
-                }
-            };
-            self.inbound.consume(length);
             match message.kind {
                 MessageKind::Sync => self.answer(message.value),
                 MessageKind::Async => self.handler.on_async(self.conn, message.value),

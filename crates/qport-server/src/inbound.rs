@@ -1,11 +1,13 @@
 //! `Inbound`: bytes read from a socket, cut into whole messages. A message may arrive
 //! split at any byte, or several in one read; the header is checked against the maximum
-//! before any room is made for the body.
+//! before any room is made for the body. A big message that is one simple vector is read
+//! straight into the vector's storage (`DirectVector`), not buffered and then copied.
 
 use std::io;
 
 use bytes::{Buf, BytesMut};
-use qport_wire::{Header, WireError, HEADER_LEN};
+use qport_wire::receive::{DirectVector, DIRECT_HEAD_LEN, DIRECT_MIN_LEN};
+use qport_wire::{Header, Message, WireError, HEADER_LEN};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// Room kept free for a read: enough to take many small messages in one system call.
@@ -17,6 +19,16 @@ const KEEP_CAPACITY: usize = 1 << 20;
 pub(crate) struct Inbound {
     buf: BytesMut,
     max_message_bytes: u64,
+    /// A big vector being read in place; `buf` then holds nothing of it.
+    direct: Option<DirectVector>,
+}
+
+/// A whole message that has arrived.
+pub(crate) enum Complete {
+    /// Its bytes, the first `usize` of the buffer (see `front`), still to decode.
+    Buffered(usize),
+    /// Already a value, read in place.
+    Direct(Message),
 }
 
 impl Inbound {
@@ -24,6 +36,7 @@ impl Inbound {
         Inbound {
             buf: BytesMut::with_capacity(READ_CHUNK),
             max_message_bytes,
+            direct: None,
         }
     }
 
@@ -34,9 +47,16 @@ impl Inbound {
         inbound
     }
 
-    /// The length of the whole message at the front, once all of it is here. A header
-    /// over the maximum or malformed is an error at once, before the body is awaited.
-    pub(crate) fn complete(&mut self) -> Result<Option<usize>, WireError> {
+    /// The whole message at the front, once all of it is here. A header over the maximum
+    /// or malformed is an error at once, before the body is awaited.
+    pub(crate) fn complete(&mut self) -> Result<Option<Complete>, WireError> {
+        if let Some(direct) = &self.direct {
+            if !direct.is_complete() {
+                return Ok(None);
+            }
+            let message = self.direct.take().and_then(DirectVector::finish);
+            return Ok(message.map(Complete::Direct));
+        }
         let Some(head) = self.buf.get(..HEADER_LEN) else {
             return Ok(None);
         };
@@ -52,11 +72,25 @@ impl Inbound {
         // Within the maximum, so it fits a usize on every target we build for.
         let length = header.length as usize;
         if self.buf.len() >= length {
-            Ok(Some(length))
-        } else {
-            self.buf.reserve(length - self.buf.len());
-            Ok(None)
+            return Ok(Some(Complete::Buffered(length)));
         }
+        if header.length >= DIRECT_MIN_LEN {
+            // Six more bytes tell whether it can be read in place; no room for the whole
+            // message is made before then.
+            let Some(head) = self.buf.get(..DIRECT_HEAD_LEN) else {
+                return Ok(None);
+            };
+            let head: &[u8; DIRECT_HEAD_LEN] = head.try_into().expect("14 bytes");
+            if let Some(mut direct) = DirectVector::for_message(head) {
+                // All of the buffer belongs to this message (it is not complete).
+                let taken = direct.fill_from(&self.buf[DIRECT_HEAD_LEN..]);
+                self.consume(DIRECT_HEAD_LEN + taken);
+                self.direct = Some(direct);
+                return self.complete();
+            }
+        }
+        self.buf.reserve(length - self.buf.len());
+        Ok(None)
     }
 
     /// The first `len` bytes (a message `complete` reported).
@@ -79,6 +113,11 @@ impl Inbound {
 
     /// Reads once from `reader`; 0 means the peer closed.
     pub(crate) async fn fill<R: AsyncRead + Unpin>(&mut self, reader: &mut R) -> io::Result<usize> {
+        if let Some(direct) = &mut self.direct {
+            let read = reader.read(direct.unfilled()).await?;
+            direct.advance(read);
+            return Ok(read);
+        }
         if self.buf.capacity() - self.buf.len() < READ_CHUNK / 4 {
             self.buf.reserve(READ_CHUNK);
         }

@@ -222,3 +222,60 @@ async fn client_reads_pushes_and_a_response_from_one_write() {
     }
     peer.join().unwrap();
 }
+
+/// Split points that cross the header, the vector's prefix, and the end.
+fn big_split_points(len: usize) -> Vec<usize> {
+    let mut points: Vec<usize> = (1..=20).collect();
+    points.extend([len / 2, len - 1]);
+    points
+}
+
+fn big_vector() -> Value {
+    Value::from((0..200_000).map(|i| i as f64 * 0.5).collect::<Vec<f64>>())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_reads_a_big_vector_split_around_its_head() {
+    // Over 1 MB and one simple vector: the server reads it in place.
+    let server = Server::start(test_config(), EchoHandler).await.unwrap();
+    let port = server.port();
+    thread::spawn(move || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_nodelay(true).unwrap();
+        handshake(&mut stream);
+        let value = big_vector();
+        let mut bytes = encode_message(&value, MessageKind::Sync, Capability::MAX).unwrap();
+        assert!(bytes.len() > 1 << 20);
+        for split in big_split_points(bytes.len()) {
+            stream.write_all(&bytes[..split]).unwrap();
+            thread::sleep(PAUSE);
+            stream.write_all(&bytes[split..]).unwrap();
+            assert_eq!(read_message(&mut stream).value, value, "split at {split}");
+        }
+        // Followed at once by a small message in the same write.
+        bytes.extend(encode_message(&Value::Long(1), MessageKind::Sync, Capability::MAX).unwrap());
+        stream.write_all(&bytes).unwrap();
+        assert_eq!(read_message(&mut stream).value, value);
+        assert_eq!(read_message(&mut stream).value, Value::Long(1));
+    })
+    .join()
+    .unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_reads_a_big_vector_split_around_its_head() {
+    let value = big_vector();
+    let response = encode_message(&value, MessageKind::Response, Capability::MAX).unwrap();
+    let replies: Vec<Vec<Vec<u8>>> = big_split_points(response.len())
+        .into_iter()
+        .map(|split| vec![response[..split].to_vec(), response[split..].to_vec()])
+        .collect();
+    let count = replies.len();
+    let (port, peer) = fake_server(replies);
+    let mut client = Client::connect(&format!("127.0.0.1:{port}")).await.unwrap();
+    for _ in 0..count {
+        assert_eq!(client.sync(&Value::Long(0)).await.unwrap(), value);
+    }
+    peer.join().unwrap();
+}

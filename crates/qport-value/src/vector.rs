@@ -51,9 +51,21 @@ impl<T> Vector<T> {
 
     /// An empty vector with room for `cap` items.
     pub fn with_capacity(cap: usize) -> Vector<T> {
+        Self::allocate(cap, false)
+    }
+
+    /// An empty vector with room for `cap` items, from fresh or zeroed memory.
+    fn allocate(cap: usize, zeroed: bool) -> Vector<T> {
         let (layout, _) = Self::layout(cap);
         // SAFETY: the layout is never zero-sized (it holds the header).
-        let raw = unsafe { alloc::alloc(layout) }.cast::<Header>();
+        let raw = unsafe {
+            if zeroed {
+                alloc::alloc_zeroed(layout)
+            } else {
+                alloc::alloc(layout)
+            }
+        }
+        .cast::<Header>();
         let Some(header) = NonNull::new(raw) else {
             alloc::handle_alloc_error(layout)
         };
@@ -286,6 +298,23 @@ impl<T: bytemuck::Pod> Vector<T> {
     }
 }
 
+impl<T: bytemuck::Pod> Vector<T> {
+    /// `count` items whose bytes are all zero, to be filled in place (straight from a
+    /// socket). Zeroed memory of a large size comes from the system as fresh pages that
+    /// nothing touches until they are filled, so filling costs one pass over memory.
+    pub fn zeroed(count: usize) -> Vector<T> {
+        let mut vector = Vector::<T>::allocate(count, true);
+        // SAFETY: room for `count` items; all their bytes are zero, a valid T (plain data).
+        unsafe { vector.header_mut().len = count };
+        vector
+    }
+
+    /// The items as bytes, to fill in place (copied first if shared, as `make_mut`).
+    pub fn as_bytes_mut(&mut self) -> &mut [u8] {
+        bytemuck::cast_slice_mut(self.make_mut())
+    }
+}
+
 impl<T> Clone for Vector<T> {
     fn clone(&self) -> Vector<T> {
         // Relaxed suffices to take a new reference from an existing one, as in `Arc`.
@@ -424,6 +453,26 @@ mod tests {
             drop(moved);
         }
         assert_eq!(Arc::strong_count(&token), 1);
+    }
+
+    #[test]
+    fn zeroed_vectors_are_zero_and_fill_in_place() {
+        for n in [0usize, 1, 7, 1000, 300_000] {
+            let mut v = Vector::<f64>::zeroed(n);
+            assert_eq!(v.len(), n);
+            assert!(v.iter().all(|x| *x == 0.0));
+            let bytes = v.as_bytes_mut();
+            assert_eq!(bytes.len(), n * 8);
+            if n > 0 {
+                bytes[..8].copy_from_slice(&1.5f64.to_ne_bytes());
+                assert_eq!(v[0], 1.5);
+            }
+        }
+        // A shared vector is copied before its bytes are handed out.
+        let mut a = Vector::<i32>::zeroed(4);
+        let b = a.clone();
+        a.as_bytes_mut()[0] = 1;
+        assert_eq!((a[0], b[0]), (1, 0));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //!   decompressor that checks every reference.
 //! - `decode`: body bytes → `Value`, strictly bounded ([`limits`] sets the bounds).
 //! - [`encode`]: `Value` → message bytes for a peer's [`capability`].
+//! - [`receive`]: a big simple vector read from a socket straight into its storage.
 //! - [`message`]: whole messages and the q mirrors [`serialize`] (-8!), [`deserialize`]
 //!   (-9!) and [`compress()`] (-18!).
 //! - [`error`]: `WireError`, each with q's text (`badmsg`, `type`, `limit`).
@@ -25,6 +26,7 @@ pub mod header;
 pub mod limits;
 pub mod message;
 mod primitive;
+pub mod receive;
 
 pub use capability::Capability;
 pub use compress::{compress_for_peer, compress_message, decompress_message};

@@ -1,0 +1,209 @@
+//! Receiving a big vector straight into its storage.
+//!
+//! Most large messages are one simple vector (a column, prices, a blob). For those the
+//! I/O layer need not buffer the message and then copy it into a `Vector`: after the
+//! header and the vector's 6-byte prefix it allocates the vector and reads the rest of
+//! the socket into the items' bytes. That halves the memory traffic and the peak memory
+//! of the receive. Anything else (a symbol or boolean vector, a long count, compression,
+//! a length that does not match) is left to the ordinary decoder.
+
+use qport_value::{type_number as t, Attribute, Guid, Value, Vector};
+
+use crate::header::{Compression, Header, MessageKind, HEADER_LEN};
+use crate::message::Message;
+use crate::primitive::Primitive;
+
+/// The bytes `DirectVector::for_message` looks at: the header, type, attribute, count.
+pub const DIRECT_HEAD_LEN: usize = HEADER_LEN + 6;
+
+/// Below this a message is cheaper to buffer whole than to set up a direct receive.
+pub const DIRECT_MIN_LEN: u64 = 1 << 20;
+
+/// A simple vector being received in place: fill `unfilled()` with the bytes that
+/// follow the head, then `finish()`.
+pub struct DirectVector {
+    kind: MessageKind,
+    big_endian: bool,
+    type_number: i8,
+    items: Items,
+    filled: usize,
+}
+
+/// The storage, by item type; the type number says which q type it becomes.
+enum Items {
+    Byte(Vector<u8>),
+    Short(Vector<i16>),
+    Int(Vector<i32>),
+    Long(Vector<i64>),
+    Real(Vector<f32>),
+    Float(Vector<f64>),
+    Guid(Vector<Guid>),
+}
+
+impl DirectVector {
+    /// A direct receive for the message whose first bytes are `head`: `Some` when it is
+    /// uncompressed, its body is one vector of fixed-width items with a 4-byte count,
+    /// and those items fill the message exactly (so nothing is left to validate but the
+    /// attribute). The caller has already checked `head`'s length against its maximum.
+    pub fn for_message(head: &[u8; DIRECT_HEAD_LEN]) -> Option<DirectVector> {
+        let header = Header::parse(head[..HEADER_LEN].try_into().ok()?).ok()?;
+        if header.compression != Compression::None {
+            return None;
+        }
+        let type_number = head[HEADER_LEN] as i8;
+        let attribute_byte = head[HEADER_LEN + 1];
+        Attribute::from_byte(attribute_byte)?;
+        let count: [u8; 4] = head[HEADER_LEN + 2..].try_into().ok()?;
+        let count = if header.big_endian {
+            u32::from_be_bytes(count)
+        } else {
+            u32::from_le_bytes(count)
+        } as u64;
+        let width: u64 = match type_number {
+            t::BYTE | t::CHAR => 1,
+            t::SHORT => 2,
+            t::INT | t::MONTH | t::DATE | t::MINUTE | t::SECOND | t::TIME | t::REAL => 4,
+            t::LONG | t::TIMESTAMP | t::TIMESPAN | t::FLOAT | t::DATETIME => 8,
+            t::GUID => 16,
+            _ => return None,
+        };
+        if count.checked_mul(width)? + DIRECT_HEAD_LEN as u64 != header.length {
+            return None;
+        }
+        let count = usize::try_from(count).ok()?;
+        let items = match type_number {
+            t::BYTE | t::CHAR => Items::Byte(Vector::zeroed(count)),
+            t::SHORT => Items::Short(Vector::zeroed(count)),
+            t::REAL => Items::Real(Vector::zeroed(count)),
+            t::FLOAT | t::DATETIME => Items::Float(Vector::zeroed(count)),
+            t::GUID => Items::Guid(Vector::zeroed(count)),
+            t::LONG | t::TIMESTAMP | t::TIMESPAN => Items::Long(Vector::zeroed(count)),
+            _ => Items::Int(Vector::zeroed(count)),
+        };
+        let mut direct = DirectVector {
+            kind: header.kind,
+            big_endian: header.big_endian,
+            type_number,
+            items,
+            filled: 0,
+        };
+        direct.set_attribute(Attribute::from_byte(attribute_byte)?);
+        Some(direct)
+    }
+
+    /// The bytes still to come, to be read into.
+    pub fn unfilled(&mut self) -> &mut [u8] {
+        let filled = self.filled;
+        &mut self.bytes_mut()[filled..]
+    }
+
+    /// Counts `n` more bytes as written into `unfilled()`.
+    pub fn advance(&mut self, n: usize) {
+        self.filled = (self.filled + n).min(self.total());
+    }
+
+    /// Copies in bytes that were already read (those that came with the head); returns
+    /// how many were taken.
+    pub fn fill_from(&mut self, bytes: &[u8]) -> usize {
+        let unfilled = self.unfilled();
+        let n = unfilled.len().min(bytes.len());
+        unfilled[..n].copy_from_slice(&bytes[..n]);
+        self.advance(n);
+        n
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.filled == self.total()
+    }
+
+    /// The message, once complete (items of a big-endian message are put in native
+    /// order). `None` if called early.
+    pub fn finish(self) -> Option<Message> {
+        if !self.is_complete() {
+            return None;
+        }
+        let swap = self.big_endian;
+        let value = match self.items {
+            Items::Byte(v) => match self.type_number {
+                t::CHAR => Value::CharVector(v),
+                _ => Value::ByteVector(v),
+            },
+            Items::Short(v) => Value::ShortVector(in_order(v, swap)),
+            Items::Real(v) => Value::RealVector(in_order(v, swap)),
+            Items::Guid(v) => Value::GuidVector(v),
+            Items::Float(v) => match self.type_number {
+                t::DATETIME => Value::DatetimeVector(in_order(v, swap)),
+                _ => Value::FloatVector(in_order(v, swap)),
+            },
+            Items::Long(v) => {
+                let v = in_order(v, swap);
+                match self.type_number {
+                    t::TIMESTAMP => Value::TimestampVector(v),
+                    t::TIMESPAN => Value::TimespanVector(v),
+                    _ => Value::LongVector(v),
+                }
+            }
+            Items::Int(v) => {
+                let v = in_order(v, swap);
+                match self.type_number {
+                    t::MONTH => Value::MonthVector(v),
+                    t::DATE => Value::DateVector(v),
+                    t::MINUTE => Value::MinuteVector(v),
+                    t::SECOND => Value::SecondVector(v),
+                    t::TIME => Value::TimeVector(v),
+                    _ => Value::IntVector(v),
+                }
+            }
+        };
+        Some(Message {
+            kind: self.kind,
+            value,
+        })
+    }
+
+    fn total(&self) -> usize {
+        match &self.items {
+            Items::Byte(v) => v.len(),
+            Items::Short(v) => v.len() * 2,
+            Items::Int(v) => v.len() * 4,
+            Items::Real(v) => v.len() * 4,
+            Items::Long(v) => v.len() * 8,
+            Items::Float(v) => v.len() * 8,
+            Items::Guid(v) => v.len() * 16,
+        }
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        match &mut self.items {
+            Items::Byte(v) => v.as_bytes_mut(),
+            Items::Short(v) => v.as_bytes_mut(),
+            Items::Int(v) => v.as_bytes_mut(),
+            Items::Real(v) => v.as_bytes_mut(),
+            Items::Long(v) => v.as_bytes_mut(),
+            Items::Float(v) => v.as_bytes_mut(),
+            Items::Guid(v) => v.as_bytes_mut(),
+        }
+    }
+
+    fn set_attribute(&mut self, attribute: Attribute) {
+        match &mut self.items {
+            Items::Byte(v) => v.set_attribute(attribute),
+            Items::Short(v) => v.set_attribute(attribute),
+            Items::Int(v) => v.set_attribute(attribute),
+            Items::Real(v) => v.set_attribute(attribute),
+            Items::Long(v) => v.set_attribute(attribute),
+            Items::Float(v) => v.set_attribute(attribute),
+            Items::Guid(v) => v.set_attribute(attribute),
+        }
+    }
+}
+
+/// Items in native order: a big-endian message's are swapped in place.
+fn in_order<T: Primitive>(mut items: Vector<T>, swap: bool) -> Vector<T> {
+    if swap {
+        for item in items.make_mut() {
+            *item = item.swap_bytes();
+        }
+    }
+    items
+}
