@@ -52,7 +52,7 @@ pub(crate) async fn serve<R, W, H>(
     let config = &context.config;
     let opened = timeout(
         config.handshake_timeout,
-        handshake(&mut reader, &mut writer, &peer, &context),
+        handshake(&mut reader, &peer, &context),
     )
     .await;
     let (handshake, leftover) = match opened {
@@ -88,7 +88,19 @@ pub(crate) async fn serve<R, W, H>(
         outbound,
         Arc::clone(registry),
     ));
+    // Registered before the client hears it is accepted, so whatever it does next (ask
+    // another connection for `.z.H`, say) sees it.
     registry.insert(conn.clone());
+    // Alone in its own write: node-q expects the byte as a whole first read.
+    let accepted = async {
+        writer.write_all(&[capability.byte()]).await?;
+        writer.flush().await
+    };
+    if let Err(error) = accepted.await {
+        registry.remove(conn.handle());
+        tracing::debug!(handle = conn.handle(), %error, "closed before the handshake reply");
+        return;
+    }
     let _closing = Closing {
         conn: &conn,
         handler: &*context.handler,
@@ -119,17 +131,15 @@ pub(crate) async fn serve<R, W, H>(
     let _ = writer.shutdown().await;
 }
 
-/// Reads the handshake, checks the credentials and answers with the capability byte
-/// alone. `None`: refused, closed without a byte (the client reports `'access`).
-async fn handshake<R, W, H>(
+/// Reads the handshake and checks the credentials. `None`: refused, to be closed without
+/// a byte (the client reports `'access`). Returns the bytes read after the handshake.
+async fn handshake<R, H>(
     reader: &mut R,
-    writer: &mut W,
     peer: &Peer,
     context: &ServerContext<H>,
 ) -> io::Result<Option<(Handshake, Vec<u8>)>>
 where
     R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
     H: Handler,
 {
     let mut buf = Vec::with_capacity(64);
@@ -170,10 +180,6 @@ where
         tracing::warn!(?peer, user, "access denied by the handler");
         return Ok(None);
     }
-    let capability = handshake.common_capability(Capability::MAX);
-    // Alone in its own write: node-q expects the byte as a whole first read.
-    writer.write_all(&[capability.byte()]).await?;
-    writer.flush().await?;
     Ok(Some((handshake, buf[used..].to_vec())))
 }
 
