@@ -89,7 +89,8 @@ pub struct Conn {
     shared: Arc<ConnShared>,
 }
 
-pub(crate) struct ConnShared {
+/// What is fixed about a connection once its handshake is accepted.
+pub(crate) struct ConnSetup {
     pub(crate) handle: Handle,
     pub(crate) peer: Peer,
     pub(crate) user: String,
@@ -98,8 +99,12 @@ pub(crate) struct ConnShared {
     pub(crate) compression: bool,
     pub(crate) max_queued_bytes: u64,
     pub(crate) slow_consumer: SlowConsumerPolicy,
-    pub(crate) outbound: mpsc::UnboundedSender<Outbound>,
-    pub(crate) registry: Arc<Registry>,
+}
+
+struct ConnShared {
+    setup: ConnSetup,
+    outbound: mpsc::UnboundedSender<Outbound>,
+    registry: Arc<Registry>,
     queued_messages: AtomicU64,
     queued_bytes: AtomicU64,
     /// Sync requests answered `Reply::Deferred` and not yet answered.
@@ -110,38 +115,57 @@ pub(crate) struct ConnShared {
 }
 
 impl Conn {
-    pub(crate) fn new(shared: ConnShared) -> Conn {
+    pub(crate) fn new(
+        setup: ConnSetup,
+        outbound: mpsc::UnboundedSender<Outbound>,
+        registry: Arc<Registry>,
+    ) -> Conn {
+        let shared = ConnShared {
+            setup,
+            outbound,
+            registry,
+            queued_messages: AtomicU64::new(0),
+            queued_bytes: AtomicU64::new(0),
+            deferred: AtomicU64::new(0),
+            requests: Mutex::new(VecDeque::new()),
+            closed: AtomicBool::new(false),
+        };
         Conn {
             shared: Arc::new(shared),
         }
     }
 
     pub fn handle(&self) -> Handle {
-        self.shared.handle
+        self.shared.setup.handle
     }
 
     pub fn peer(&self) -> &Peer {
-        &self.shared.peer
+        &self.shared.setup.peer
     }
 
     pub fn user(&self) -> &str {
-        &self.shared.user
+        &self.shared.setup.user
     }
 
     pub fn capability(&self) -> Capability {
-        self.shared.capability
+        self.shared.setup.capability
+    }
+
+    /// Whether messages to this peer are compressed where it pays (`-38!`'s `z`).
+    pub fn compression(&self) -> bool {
+        self.shared.setup.compression
     }
 
     pub fn info(&self) -> ConnInfo {
         let s = &self.shared;
         ConnInfo {
-            handle: s.handle,
-            peer: s.peer.clone(),
-            user: s.user.clone(),
+            handle: s.setup.handle,
+            peer: s.setup.peer.clone(),
+            user: s.setup.user.clone(),
             protocol: Protocol::Ipc,
-            family: s.family,
-            capability: s.capability,
-            compression: s.compression,
+            family: s.setup.family,
+            capability: s.setup.capability,
+            compression: s.setup.compression,
             queued_messages: s.queued_messages.load(Ordering::Relaxed),
             queued_bytes: s.queued_bytes.load(Ordering::Relaxed),
         }
@@ -167,21 +191,25 @@ impl Conn {
     pub fn send_message(&self, message: Bytes) -> Result<(), SendError> {
         let s = &self.shared;
         if self.is_closed() {
-            return Err(SendError::Closed(s.handle));
+            return Err(SendError::Closed(s.setup.handle));
         }
         let len = message.len() as u64;
         let before = s.queued_bytes.fetch_add(len, Ordering::AcqRel);
         // One message alone always fits (its size is bounded elsewhere); the cap is on
         // what piles up behind a peer that does not read.
-        if before > 0 && before + len > s.max_queued_bytes {
+        if before > 0 && before + len > s.setup.max_queued_bytes {
             s.queued_bytes.fetch_sub(len, Ordering::AcqRel);
             let error = SendError::SlowConsumer {
-                handle: s.handle,
+                handle: s.setup.handle,
                 queued: before,
-                max: s.max_queued_bytes,
+                max: s.setup.max_queued_bytes,
             };
-            if s.slow_consumer == SlowConsumerPolicy::Close {
-                tracing::warn!(handle = s.handle, queued = before, "slow consumer: closing");
+            if s.setup.slow_consumer == SlowConsumerPolicy::Close {
+                tracing::warn!(
+                    handle = s.setup.handle,
+                    queued = before,
+                    "slow consumer: closing"
+                );
                 self.close();
             }
             return Err(error);
@@ -189,7 +217,7 @@ impl Conn {
         s.queued_messages.fetch_add(1, Ordering::AcqRel);
         s.outbound
             .send(Outbound::Message(message))
-            .map_err(|_| SendError::Closed(s.handle))
+            .map_err(|_| SendError::Closed(s.setup.handle))
     }
 
     /// A sync request to the peer (the server calling `h x`): the peer answers while it
@@ -202,7 +230,7 @@ impl Conn {
         match answered.await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(text)) => Err(SendError::Remote(text)),
-            Err(_) => Err(SendError::Closed(self.shared.handle)),
+            Err(_) => Err(SendError::Closed(self.shared.setup.handle)),
         }
     }
 
@@ -213,7 +241,7 @@ impl Conn {
             .deferred
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
         if taken.is_err() {
-            return Err(SendError::NotExpectingResponse(s.handle));
+            return Err(SendError::NotExpectingResponse(s.setup.handle));
         }
         let message = self.encode_response(result);
         self.send_message(message)
@@ -225,10 +253,10 @@ impl Conn {
         self.shared
             .outbound
             .send(Outbound::Flush(done))
-            .map_err(|_| SendError::Closed(self.shared.handle))?;
+            .map_err(|_| SendError::Closed(self.shared.setup.handle))?;
         written
             .await
-            .map_err(|_| SendError::Closed(self.shared.handle))
+            .map_err(|_| SendError::Closed(self.shared.setup.handle))
     }
 
     /// `hclose h`: closes the connection; unsent messages are dropped.
@@ -240,17 +268,18 @@ impl Conn {
 
     /// `value` as a message of `kind` for this peer, compressed where the policy says.
     pub(crate) fn encode(&self, value: &Value, kind: MessageKind) -> Result<Bytes, SendError> {
-        let message = encode_message(value, kind, self.shared.capability).map_err(|error| {
-            SendError::Serialize {
-                handle: self.shared.handle,
-                error,
-            }
-        })?;
+        let message =
+            encode_message(value, kind, self.shared.setup.capability).map_err(|error| {
+                SendError::Serialize {
+                    handle: self.shared.setup.handle,
+                    error,
+                }
+            })?;
         Ok(self.maybe_compress(message))
     }
 
     pub(crate) fn maybe_compress(&self, message: Vec<u8>) -> Bytes {
-        if self.shared.compression {
+        if self.shared.setup.compression {
             if let Some(compressed) = compress_message(&message) {
                 return Bytes::from(compressed);
             }
@@ -265,7 +294,7 @@ impl Conn {
             Ok(value) => value,
             Err(text) => Value::error(&text),
         };
-        match encode_message(&value, MessageKind::Response, self.shared.capability) {
+        match encode_message(&value, MessageKind::Response, self.shared.setup.capability) {
             Ok(message) => self.maybe_compress(message),
             Err(error) => {
                 let error = Value::error(error.q_text());
@@ -312,39 +341,5 @@ impl Conn {
             .requests
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-impl ConnShared {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        handle: Handle,
-        peer: Peer,
-        user: String,
-        family: Family,
-        capability: Capability,
-        compression: bool,
-        max_queued_bytes: u64,
-        slow_consumer: SlowConsumerPolicy,
-        outbound: mpsc::UnboundedSender<Outbound>,
-        registry: Arc<Registry>,
-    ) -> ConnShared {
-        ConnShared {
-            handle,
-            peer,
-            user,
-            family,
-            capability,
-            compression,
-            max_queued_bytes,
-            slow_consumer,
-            outbound,
-            registry,
-            queued_messages: AtomicU64::new(0),
-            queued_bytes: AtomicU64::new(0),
-            deferred: AtomicU64::new(0),
-            requests: Mutex::new(VecDeque::new()),
-            closed: AtomicBool::new(false),
-        }
     }
 }

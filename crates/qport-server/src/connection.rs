@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::timeout;
 
 use crate::config::{CompressionPolicy, ServerConfig};
-use crate::conn::{Conn, ConnShared, Family, Outbound, Peer};
+use crate::conn::{Conn, ConnSetup, Family, Outbound, Peer};
 use crate::handler::{Handler, Reply};
 use crate::inbound::{Complete, Inbound};
 use crate::registry::Registry;
@@ -76,18 +76,17 @@ pub(crate) async fn serve<R, W, H>(
         };
     let (outbound, commands) = mpsc::unbounded_channel();
     let registry = &context.registry;
-    let conn = Conn::new(ConnShared::new(
-        registry.next_handle(),
+    let setup = ConnSetup {
+        handle: registry.next_handle(),
         peer,
-        handshake.user_text().into_owned(),
+        user: handshake.user_text().into_owned(),
         family,
         capability,
         compression,
-        config.max_queued_bytes,
-        config.slow_consumer,
-        outbound,
-        Arc::clone(registry),
-    ));
+        max_queued_bytes: config.max_queued_bytes,
+        slow_consumer: config.slow_consumer,
+    };
+    let conn = Conn::new(setup, outbound, Arc::clone(registry));
     // Registered before the client hears it is accepted, so whatever it does next (ask
     // another connection for `.z.H`, say) sees it.
     registry.insert(conn.clone());

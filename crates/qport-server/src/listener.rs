@@ -3,6 +3,7 @@
 //! Each accept loop spawns a connection task per socket and, at shutdown, stops
 //! accepting and waits for its connections to finish.
 
+use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::linux::net::SocketAddrExt;
@@ -51,15 +52,44 @@ pub(crate) fn kx_path(dir: &Path, port: u16) -> PathBuf {
     dir.join(format!("kx.{port}"))
 }
 
-pub(crate) async fn accept_tcp<H: Handler>(listener: TcpListener, context: Arc<ServerContext<H>>) {
+/// A listening socket: TCP or Unix.
+pub(crate) trait Listening: Send + 'static {
+    type Accepted: Send + 'static;
+    fn accept_one(&self) -> impl Future<Output = io::Result<Self::Accepted>> + Send;
+}
+
+impl Listening for TcpListener {
+    type Accepted = (TcpStream, SocketAddr);
+    fn accept_one(&self) -> impl Future<Output = io::Result<Self::Accepted>> + Send {
+        self.accept()
+    }
+}
+
+impl Listening for UnixListener {
+    type Accepted = (UnixStream, tokio::net::unix::SocketAddr);
+    fn accept_one(&self) -> impl Future<Output = io::Result<Self::Accepted>> + Send {
+        self.accept()
+    }
+}
+
+/// Accepts until shutdown, a task per connection running `serve`; then waits for the
+/// connections to finish (each drains and closes on the same shutdown signal).
+pub(crate) async fn accept_loop<L, H, F>(
+    listener: L,
+    context: Arc<ServerContext<H>>,
+    serve: fn(L::Accepted, Arc<ServerContext<H>>) -> F,
+) where
+    L: Listening,
+    H: Handler,
+    F: Future<Output = ()> + Send + 'static,
+{
     let mut connections = JoinSet::new();
     let mut shutdown = context.shutdown.clone();
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, address)) => {
-                    let context = Arc::clone(&context);
-                    connections.spawn(serve_tcp(stream, address, context));
+            accepted = listener.accept_one() => match accepted {
+                Ok(accepted) => {
+                    connections.spawn(serve(accepted, Arc::clone(&context)));
                 }
                 Err(error) => accept_failed(&error).await,
             },
@@ -71,9 +101,8 @@ pub(crate) async fn accept_tcp<H: Handler>(listener: TcpListener, context: Arc<S
     while connections.join_next().await.is_some() {}
 }
 
-async fn serve_tcp<H: Handler>(
-    mut stream: TcpStream,
-    address: SocketAddr,
+pub(crate) async fn serve_tcp<H: Handler>(
+    (mut stream, address): (TcpStream, SocketAddr),
     context: Arc<ServerContext<H>>,
 ) {
     // Replies are whole messages written at once: nothing is gained by waiting to
@@ -91,30 +120,10 @@ async fn serve_tcp<H: Handler>(
     serve(reader, writer, peer, Family::Tcp, context).await;
 }
 
-pub(crate) async fn accept_unix<H: Handler>(
-    listener: UnixListener,
+pub(crate) async fn serve_unix<H: Handler>(
+    (mut stream, _): (UnixStream, tokio::net::unix::SocketAddr),
     context: Arc<ServerContext<H>>,
 ) {
-    let mut connections = JoinSet::new();
-    let mut shutdown = context.shutdown.clone();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    let context = Arc::clone(&context);
-                    connections.spawn(serve_unix(stream, context));
-                }
-                Err(error) => accept_failed(&error).await,
-            },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            _ = shutdown.changed() => break,
-        }
-    }
-    drop(listener);
-    while connections.join_next().await.is_some() {}
-}
-
-async fn serve_unix<H: Handler>(mut stream: UnixStream, context: Arc<ServerContext<H>>) {
     let peer = Peer {
         address: None,
         local: true,

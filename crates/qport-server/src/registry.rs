@@ -86,7 +86,7 @@ impl Registry {
         let mut compressed: Option<Bytes> = None;
         let mut first_error = None;
         for conn in &conns {
-            let message = if conn.info().compression {
+            let message = if conn.compression() {
                 compressed
                     .get_or_insert_with(|| {
                         compress_message(&plain).map_or_else(|| plain.clone(), Bytes::from)

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::config::ServerConfig;
 use crate::connection::ServerContext;
 use crate::handler::Handler;
-use crate::listener::{accept_tcp, accept_unix, bind_abstract, bind_file, bind_tcp};
+use crate::listener::{accept_loop, bind_abstract, bind_file, bind_tcp, serve_tcp, serve_unix};
 use crate::registry::Registry;
 
 /// A running server. Dropping it does not stop it; `shutdown` does.
@@ -47,17 +47,17 @@ impl Server {
             registry: Arc::clone(&registry),
             shutdown: watching,
         });
-        let mut listeners = vec![tokio::spawn(accept_tcp(tcp, Arc::clone(&context)))];
+        let mut listeners = vec![tokio::spawn(accept_loop(
+            tcp,
+            Arc::clone(&context),
+            serve_tcp,
+        ))];
         let mut uds_file = None;
         if let Some((abstract_listener, file_listener, path)) = unix {
-            listeners.push(tokio::spawn(accept_unix(
-                abstract_listener,
-                Arc::clone(&context),
-            )));
-            listeners.push(tokio::spawn(accept_unix(
-                file_listener,
-                Arc::clone(&context),
-            )));
+            for listener in [abstract_listener, file_listener] {
+                let accepting = accept_loop(listener, Arc::clone(&context), serve_unix);
+                listeners.push(tokio::spawn(accepting));
+            }
             uds_file = Some(path);
         }
         tracing::info!(%address, uds = ?uds_file, "listening");

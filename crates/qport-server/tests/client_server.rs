@@ -21,6 +21,27 @@ fn address(server: &Server) -> String {
     format!("127.0.0.1:{}", server.port())
 }
 
+/// A plain socket past the handshake (offering `capability`), as a minimal client does.
+fn raw_connection(server: &Server, capability: u8) -> StdTcpStream {
+    let mut raw = StdTcpStream::connect(address(server)).unwrap();
+    raw.write_all(&[b'u', b':', b'p', capability, 0]).unwrap();
+    let mut answer = [0u8; 1];
+    raw.read_exact(&mut answer).unwrap();
+    assert_eq!(answer[0], capability.min(6));
+    raw
+}
+
+/// Asserts the server closes `raw` without sending anything (within 5 s).
+fn assert_closed_silently(raw: &mut StdTcpStream) {
+    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut rest = Vec::new();
+    assert_eq!(
+        raw.read_to_end(&mut rest).unwrap_or(0),
+        0,
+        "closed without a reply"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_round_trip_of_every_sample_value() {
     let server = Server::start(test_config(), EchoHandler).await.unwrap();
@@ -292,10 +313,7 @@ async fn compression_when_forced_both_ways() {
     assert_eq!(client.sync(&value).await.unwrap(), value);
     assert!(server.registry().infos()[0].compression);
     // The bytes on the wire really are compressed: a raw reader sees flag 1.
-    let mut raw = StdTcpStream::connect(address(&server)).unwrap();
-    raw.write_all(b"u:p\x03\x00").unwrap();
-    let mut capability = [0u8; 1];
-    raw.read_exact(&mut capability).unwrap();
+    let mut raw = raw_connection(&server, 3);
     raw.write_all(&encode_message(&value, MessageKind::Sync, Capability::V3_0).unwrap())
         .unwrap();
     let mut header = [0u8; 8];
@@ -349,20 +367,11 @@ async fn oversize_header_is_refused_before_the_body_arrives() {
         ..test_config()
     };
     let server = Server::start(config, EchoHandler).await.unwrap();
-    let mut raw = StdTcpStream::connect(address(&server)).unwrap();
-    raw.write_all(b"u:p\x03\x00").unwrap();
-    let mut capability = [0u8; 1];
-    raw.read_exact(&mut capability).unwrap();
+    let mut raw = raw_connection(&server, 3);
     // A header that claims 1 TB, and nothing else: the server closes at once.
     raw.write_all(&[1, 1, 0, 0xff, 0xff, 0xff, 0xff, 0xff])
         .unwrap();
-    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut rest = Vec::new();
-    assert_eq!(
-        raw.read_to_end(&mut rest).unwrap(),
-        0,
-        "closed without a reply"
-    );
+    assert_closed_silently(&mut raw);
     server.shutdown().await;
 }
 
@@ -371,16 +380,11 @@ async fn malformed_message_calls_the_hook_and_closes_only_that_connection() {
     let handler = ScriptedHandler::default();
     let server = Server::start(test_config(), handler.clone()).await.unwrap();
     let mut other = Client::connect(&address(&server)).await.unwrap();
-    let mut raw = StdTcpStream::connect(address(&server)).unwrap();
-    raw.write_all(b"u:p\x03\x00").unwrap();
-    let mut capability = [0u8; 1];
-    raw.read_exact(&mut capability).unwrap();
+    let mut raw = raw_connection(&server, 3);
     // A boolean vector holding the byte 2.
     raw.write_all(&[1, 1, 0, 0, 15, 0, 0, 0, 1, 0, 1, 0, 0, 0, 2])
         .unwrap();
-    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut rest = Vec::new();
-    assert_eq!(raw.read_to_end(&mut rest).unwrap(), 0);
+    assert_closed_silently(&mut raw);
     assert_eq!(handler.bad_messages.load(Ordering::SeqCst), 1);
     assert_eq!(other.sync(&Value::Long(3)).await.unwrap(), Value::Long(3));
     server.shutdown().await;
@@ -397,15 +401,7 @@ async fn handshake_timeout_drops_a_silent_peer_and_others_keep_working() {
     silent.write_all(b"slow:typist").unwrap();
     let mut client = Client::connect(&address(&server)).await.unwrap();
     assert_eq!(client.sync(&Value::Long(1)).await.unwrap(), Value::Long(1));
-    silent
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let mut rest = Vec::new();
-    assert_eq!(
-        silent.read_to_end(&mut rest).unwrap(),
-        0,
-        "dropped without a byte"
-    );
+    assert_closed_silently(&mut silent);
     server.shutdown().await;
 }
 
@@ -414,9 +410,7 @@ async fn oversized_handshake_is_dropped() {
     let server = Server::start(test_config(), EchoHandler).await.unwrap();
     let mut raw = StdTcpStream::connect(address(&server)).unwrap();
     let _ = raw.write_all(&vec![b'a'; 4096]);
-    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut rest = Vec::new();
-    assert_eq!(raw.read_to_end(&mut rest).unwrap_or(0), 0);
+    assert_closed_silently(&mut raw);
     let mut client = Client::connect(&address(&server)).await.unwrap();
     assert_eq!(client.sync(&Value::Long(1)).await.unwrap(), Value::Long(1));
     server.shutdown().await;
@@ -438,8 +432,11 @@ async fn legacy_handshake_without_capability_gets_capability_0() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_the_peer_cannot_carry_becomes_type() {
-    // A guid cannot travel at capability 1 (kdb+ 2.6); the client offered 1.
-    let server = Server::start(test_config(), EchoHandler).await.unwrap();
+    // A guid cannot travel at capability 1 (kdb+ 2.6): the reply becomes the error kdb+
+    // sends, and the connection goes on.
+    let server = Server::start(test_config(), ScriptedHandler::default())
+        .await
+        .unwrap();
     let options = ClientOptions {
         capability: Capability::V2_6,
         ..ClientOptions::default()
@@ -448,9 +445,18 @@ async fn a_reply_the_peer_cannot_carry_becomes_type() {
         .await
         .unwrap();
     assert_eq!(client.capability(), Capability::V2_6);
-    // The client itself refuses to send it.
+    let refused = client.sync(&Value::symbol("guid")).await.unwrap_err();
+    assert!(
+        matches!(&refused, ClientError::Remote(text) if text == "type"),
+        "{refused:?}"
+    );
+    // The client itself refuses to send one.
     let guid = Value::Guid(qport_value::Guid([1; 16]));
-    assert!(client.sync(&guid).await.is_err());
+    assert!(matches!(
+        client.sync(&guid).await,
+        Err(ClientError::Wire(_))
+    ));
+    assert_eq!(client.sync(&Value::Long(1)).await.unwrap(), Value::Long(1));
     server.shutdown().await;
 }
 

@@ -72,6 +72,7 @@ pub fn sample_values() -> Vec<Value> {
 /// - `` `ask ``: the server asks the client `"question"` and answers with its answer;
 /// - `` `push ``: three async pushes, then the answer `` `pushed ``;
 /// - `` `count ``: the number of async messages received so far;
+/// - `` `guid ``: a guid (which capability 1 or 2 cannot carry);
 /// - `` `fail ``: the error `'type`;
 /// - anything else: echoed.
 ///
@@ -120,6 +121,7 @@ impl Handler for ScriptedHandler {
             }
             b"count" => Reply::Value(Value::Long(self.async_count.load(Ordering::SeqCst) as i64)),
             b"fail" => Reply::Error("type".into()),
+            b"guid" => Reply::Value(Value::Guid(Guid([1; 16]))),
             _ => Reply::Value(value),
         }
     }
