@@ -17,13 +17,13 @@ pub struct IpcArgs {
     /// A smoke run of a few seconds: short phases, one round.
     #[arg(long)]
     quick: bool,
-    /// Seconds each measurement runs [default: 2, quick 0.25].
+    /// Seconds each measurement runs [default: 1, quick 0.25].
     #[arg(long)]
     duration: Option<f64>,
-    /// Seconds of warm-up before each measurement [default: 0.5, quick 0.05].
+    /// Seconds of warm-up before each measurement [default: 0.3, quick 0.05].
     #[arg(long)]
     warmup: Option<f64>,
-    /// Rounds; every case runs once per round against each server [default: 3, quick 1].
+    /// Rounds; every case runs once per round against each server [default: 5, quick 1].
     #[arg(long)]
     rounds: Option<usize>,
     /// Connection counts for the sync load.
@@ -50,7 +50,9 @@ impl IpcArgs {
         let (duration, warmup, rounds) = if self.quick {
             (0.25, 0.05, 1)
         } else {
-            (2.0, 0.5, 3)
+            // More short rounds rather than a few long ones: a noisy spell of the machine
+            // then spoils fewer of the ratios the medians are taken over.
+            (1.0, 0.3, 5)
         };
         let seconds = |s: Option<f64>, default: f64| {
             Duration::try_from_secs_f64(s.unwrap_or(default))
