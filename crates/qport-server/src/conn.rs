@@ -82,6 +82,8 @@ pub(crate) enum Outbound {
     Message(Bytes),
     Flush(oneshot::Sender<()>),
     Close,
+    /// The server is stopping: write what is queued, then close.
+    Shutdown,
 }
 
 #[derive(Clone)]
@@ -325,6 +327,11 @@ impl Conn {
     /// The oldest of our requests still waiting, to hand it the response that arrived.
     pub(crate) fn take_request(&self) -> Option<oneshot::Sender<Result<Value, String>>> {
         self.lock_requests().pop_front()
+    }
+
+    /// Asks the connection's task to write what is queued and close (server shutdown).
+    pub(crate) fn shut_down(&self) {
+        let _ = self.shared.outbound.send(Outbound::Shutdown);
     }
 
     /// Marks the connection closed and fails every request still waiting.

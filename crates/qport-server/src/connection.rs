@@ -6,8 +6,11 @@
 //! hop and written with the pushes from other tasks, many per system call.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io::{self, IoSlice};
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 use bytes::Bytes;
 use qport_value::Value;
@@ -50,11 +53,11 @@ pub(crate) async fn serve<R, W, H>(
     H: Handler,
 {
     let config = &context.config;
-    let opened = timeout(
-        config.handshake_timeout,
-        handshake(&mut reader, &peer, &context),
-    )
-    .await;
+    let mut shutdown = context.shutdown.clone();
+    let opened = tokio::select! {
+        opened = timeout(config.handshake_timeout, handshake(&mut reader, &peer, &context)) => opened,
+        _ = shutdown.changed() => return,
+    };
     let (handshake, leftover) = match opened {
         Ok(Ok(Some(opened))) => opened,
         Ok(Ok(None)) => return,
@@ -113,8 +116,14 @@ pub(crate) async fn serve<R, W, H>(
         outbound: Outgoing::default(),
         commands,
     };
-    let mut shutdown = context.shutdown.clone();
-    match session.run(&mut reader, &mut writer, &mut shutdown).await {
+    // Shutdown reaches a registered connection as a command; one registered after the
+    // server's sweep sees the flag here.
+    let ended = if *context.shutdown.borrow() {
+        Ok(End::Shutdown)
+    } else {
+        session.run(&mut reader, &mut writer).await
+    };
+    match ended {
         Ok(End::Shutdown) => {
             let grace = context.config.shutdown_grace;
             if timeout(grace, session.drain(&mut writer)).await.is_err() {
@@ -225,12 +234,7 @@ struct Session<'a, H> {
 }
 
 impl<H: Handler> Session<'_, H> {
-    async fn run<R, W>(
-        &mut self,
-        reader: &mut R,
-        writer: &mut W,
-        shutdown: &mut watch::Receiver<bool>,
-    ) -> io::Result<End>
+    async fn run<R, W>(&mut self, reader: &mut R, writer: &mut W) -> io::Result<End>
     where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
@@ -238,6 +242,13 @@ impl<H: Handler> Session<'_, H> {
         loop {
             if !self.handle_messages() {
                 return Ok(End::Closed);
+            }
+            // Replies go out at once where the socket takes them, without a pass through
+            // `select!` (most sync round trips end here).
+            if !self.outbound.queue.is_empty() {
+                if let Some(written) = poll_once(write_some(writer, &self.outbound.queue)) {
+                    self.wrote(written?);
+                }
             }
             let reading = self.outbound.queued_bytes <= HIGH_WATER;
             let writing = !self.outbound.queue.is_empty();
@@ -247,6 +258,7 @@ impl<H: Handler> Session<'_, H> {
                     Some(Outbound::Message(message)) => self.outbound.push(message),
                     Some(Outbound::Flush(done)) => self.outbound.add_flush(done),
                     Some(Outbound::Close) | None => return Ok(End::Closed),
+                    Some(Outbound::Shutdown) => return Ok(End::Shutdown),
                 },
                 written = write_some(writer, &self.outbound.queue), if writing => {
                     let written = written?;
@@ -257,7 +269,6 @@ impl<H: Handler> Session<'_, H> {
                         return Ok(End::Closed);
                     }
                 }
-                _ = shutdown.changed() => return Ok(End::Shutdown),
             }
         }
     }
@@ -373,6 +384,7 @@ impl<H: Handler> Session<'_, H> {
                 Outbound::Message(message) => self.outbound.push(message),
                 Outbound::Flush(done) => self.outbound.add_flush(done),
                 Outbound::Close => break,
+                Outbound::Shutdown => {}
             }
         }
         while !self.outbound.queue.is_empty() {
@@ -397,6 +409,19 @@ impl Outgoing {
         } else {
             self.flushes.push((self.queued_total, done));
         }
+    }
+}
+
+/// Polls `future` once: its output if it is ready now. (A socket's write registers no
+/// wake-up this way; the next `select!` pass registers one if it is still needed.)
+fn poll_once<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => None,
     }
 }
 

@@ -102,6 +102,13 @@ impl Registry {
         first_error.map_or(Ok(()), Err)
     }
 
+    /// Tells every connection the server is stopping.
+    pub(crate) fn shut_down_all(&self) {
+        for conn in self.read().values() {
+            conn.shut_down();
+        }
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<Handle, Conn>> {
         self.conns
             .read()

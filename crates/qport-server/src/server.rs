@@ -90,7 +90,9 @@ impl Server {
     /// Stops accepting, writes what each connection has queued (within the configured
     /// grace), calls `on_close` for each, and returns when all are closed.
     pub async fn shutdown(self) {
+        // The flag first: a connection registering after the sweep below sees it.
         let _ = self.shutdown.send(true);
+        self.registry.shut_down_all();
         for listener in self.listeners {
             let _ = listener.await;
         }
