@@ -81,7 +81,7 @@ impl Inbound {
                 return Ok(None);
             };
             let head: &[u8; DIRECT_HEAD_LEN] = head.try_into().expect("14 bytes");
-            if let Some(mut direct) = DirectVector::for_message(head) {
+            if let Some(mut direct) = DirectVector::for_message(head, self.max_message_bytes) {
                 // All of the buffer belongs to this message (it is not complete).
                 let taken = direct.fill_from(&self.buf[DIRECT_HEAD_LEN..]);
                 self.consume(DIRECT_HEAD_LEN + taken);

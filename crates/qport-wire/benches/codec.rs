@@ -620,7 +620,9 @@ mod socket {
                 self.qport
                     .read_exact(&mut head[HEADER_LEN..])
                     .expect("reads a vector head");
-                if let Some(mut direct) = DirectVector::for_message(&head) {
+                if let Some(mut direct) =
+                    DirectVector::for_message(&head, qport_wire::MAX_MESSAGE_LEN)
+                {
                     self.qport
                         .read_exact(direct.unfilled())
                         .expect("reads the items");

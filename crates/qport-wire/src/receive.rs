@@ -44,10 +44,10 @@ impl DirectVector {
     /// A direct receive for the message whose first bytes are `head`: `Some` when it is
     /// uncompressed, its body is one vector of fixed-width items with a 4-byte count,
     /// and those items fill the message exactly (so nothing is left to validate but the
-    /// attribute). The caller has already checked `head`'s length against its maximum.
-    pub fn for_message(head: &[u8; DIRECT_HEAD_LEN]) -> Option<DirectVector> {
+    /// attribute). Nothing is allocated for a message longer than `max_len`.
+    pub fn for_message(head: &[u8; DIRECT_HEAD_LEN], max_len: u64) -> Option<DirectVector> {
         let header = Header::parse(head[..HEADER_LEN].try_into().ok()?).ok()?;
-        if header.compression != Compression::None {
+        if header.compression != Compression::None || header.length > max_len {
             return None;
         }
         let type_number = head[HEADER_LEN] as i8;

@@ -6,13 +6,15 @@ use qport_value::{Attribute, Guid, Symbol, Value, Vector};
 use qport_wire::receive::{DirectVector, DIRECT_HEAD_LEN};
 use qport_wire::{compress_message, deserialize, encode_message, Capability, MessageKind};
 
+const MAX: u64 = 1 << 30;
+
 fn head(message: &[u8]) -> &[u8; DIRECT_HEAD_LEN] {
     message[..DIRECT_HEAD_LEN].try_into().unwrap()
 }
 
 /// Receives `message` in place, its bytes arriving `piece` at a time.
 fn receive(message: &[u8], piece: usize) -> Option<qport_wire::Message> {
-    let mut direct = DirectVector::for_message(head(message))?;
+    let mut direct = DirectVector::for_message(head(message), MAX)?;
     for chunk in message[DIRECT_HEAD_LEN..].chunks(piece) {
         let unfilled = direct.unfilled();
         unfilled[..chunk.len()].copy_from_slice(chunk);
@@ -96,7 +98,7 @@ fn every_fixed_width_vector_arrives_in_place_as_the_decoder_reads_it() {
 fn bytes_already_read_are_taken_first() {
     let value = Value::FloatVector(Vector::from((0..1000).map(f64::from).collect::<Vec<_>>()));
     let message = encode_message(&value, MessageKind::Async, Capability::MAX).unwrap();
-    let mut direct = DirectVector::for_message(head(&message)).unwrap();
+    let mut direct = DirectVector::for_message(head(&message), MAX).unwrap();
     let already = &message[DIRECT_HEAD_LEN..DIRECT_HEAD_LEN + 100];
     assert_eq!(direct.fill_from(already), 100);
     assert!(!direct.is_complete());
@@ -117,9 +119,24 @@ fn finish_before_the_last_byte_is_none() {
         Capability::MAX,
     )
     .unwrap();
-    let mut direct = DirectVector::for_message(head(&message)).unwrap();
+    let mut direct = DirectVector::for_message(head(&message), MAX).unwrap();
     direct.fill_from(&message[DIRECT_HEAD_LEN..message.len() - 1]);
     assert!(direct.finish().is_none());
+}
+
+#[test]
+fn nothing_is_allocated_past_the_maximum() {
+    // The header claims 4 GB of longs; only 14 bytes are here.
+    let claim: [u8; DIRECT_HEAD_LEN] = [1, 1, 0, 1, 14, 0, 0, 0, 7, 0, 0, 0, 0, 0x20];
+    assert!(DirectVector::for_message(&claim, MAX).is_none());
+    let message = encode_message(
+        &Value::from(vec![1i64; 100]),
+        MessageKind::Sync,
+        Capability::MAX,
+    )
+    .unwrap();
+    assert!(DirectVector::for_message(head(&message), 800).is_none());
+    assert!(DirectVector::for_message(head(&message), 814).is_some());
 }
 
 #[test]
@@ -131,7 +148,7 @@ fn other_messages_are_left_to_the_decoder() {
         let mut message = encode_message(&value, MessageKind::Sync, Capability::MAX).unwrap();
         message.resize(message.len().max(DIRECT_HEAD_LEN), 0);
         assert!(
-            DirectVector::for_message(head(&message)).is_none(),
+            DirectVector::for_message(head(&message), MAX).is_none(),
             "{value:?}"
         );
     }
@@ -139,14 +156,14 @@ fn other_messages_are_left_to_the_decoder() {
     let message = encode_message(&long, MessageKind::Sync, Capability::MAX).unwrap();
     let compressed = compress_message(&message).unwrap();
     assert!(
-        DirectVector::for_message(head(&compressed)).is_none(),
+        DirectVector::for_message(head(&compressed), MAX).is_none(),
         "compressed"
     );
     // A header whose length is not exactly the vector's.
     let mut longer = message.clone();
     longer[4] = longer[4].wrapping_add(1);
     assert!(
-        DirectVector::for_message(head(&longer)).is_none(),
+        DirectVector::for_message(head(&longer), MAX).is_none(),
         "length mismatch"
     );
     // A bad attribute byte, and the 8-byte count form.
@@ -154,7 +171,7 @@ fn other_messages_are_left_to_the_decoder() {
         let mut bad = message.clone();
         bad[9] = attribute;
         assert!(
-            DirectVector::for_message(head(&bad)).is_none(),
+            DirectVector::for_message(head(&bad), MAX).is_none(),
             "attribute {attribute:#x}"
         );
     }
