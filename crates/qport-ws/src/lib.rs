@@ -1,0 +1,1 @@
+//! WebSockets (RFC 6455) with permessage-deflate (RFC 7692).
