@@ -1,0 +1,30 @@
+//! Payload masking (RFC 6455 §5.3): XOR with a 4-byte key, applied in place, in pieces.
+
+/// Bytes handled per step of the main loop. A fixed-length XOR against a repeated key is a
+/// loop the compiler turns into whole vector registers.
+const BLOCK: usize = 32;
+
+/// XORs `data` with `mask`, where `data` starts `offset` bytes into the frame payload (so a
+/// payload can be unmasked in pieces as it arrives). Masking twice with the same key and
+/// offset gives the bytes back.
+pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: usize) {
+    // The key byte for payload byte `offset + i` is `mask[(offset + i) % 4]`: rotating the
+    // key once lets every later step start at key byte 0.
+    let key = u32::from_be_bytes(mask)
+        .rotate_left(8 * (offset % 4) as u32)
+        .to_be_bytes();
+    let mut block_key = [0u8; BLOCK];
+    for (i, byte) in block_key.iter_mut().enumerate() {
+        *byte = key[i % 4];
+    }
+    let mut blocks = data.chunks_exact_mut(BLOCK);
+    for block in &mut blocks {
+        for (byte, k) in block.iter_mut().zip(block_key) {
+            *byte ^= k;
+        }
+    }
+    // BLOCK is a multiple of 4, so the tail starts at key byte 0 too.
+    for (byte, k) in blocks.into_remainder().iter_mut().zip(block_key) {
+        *byte ^= k;
+    }
+}
