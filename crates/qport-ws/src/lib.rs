@@ -5,9 +5,11 @@
 //! - [`utf8`]: UTF-8 validation of text arriving in pieces, failing at the first bad byte.
 //! - [`close`]: close codes and the Close frame's payload, received and sent.
 //! - [`error`]: `ProtocolError`, every protocol violation with its close code.
+//! - [`handshake`]: the HTTP upgrade (RFC 6455 §4), request and response, both sides.
 
 pub mod close;
 pub mod error;
 pub mod frame;
+pub mod handshake;
 pub mod mask;
 pub mod utf8;
