@@ -6,8 +6,10 @@
 //! - [`close`]: close codes and the Close frame's payload, received and sent.
 //! - [`error`]: `ProtocolError`, every protocol violation with its close code.
 //! - [`handshake`]: the HTTP upgrade (RFC 6455 §4), request and response, both sides.
+//! - [`deflate`]: permessage-deflate (RFC 7692): negotiation, compressor and decompressor.
 
 pub mod close;
+pub mod deflate;
 pub mod error;
 pub mod frame;
 pub mod handshake;
