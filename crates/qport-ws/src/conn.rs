@@ -1,0 +1,205 @@
+//! `Conn`: a cloneable handle to one WebSocket connection, for sending from any task:
+//! text, binary, frames made once for many connections, close. Sends are framed (and
+//! compressed) at once under a short lock and queued; the connection's task writes them.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use tokio::sync::Notify;
+
+use crate::close::close_payload;
+use crate::frame::{encode_frame, Opcode};
+use crate::protocol::{Encoder, Message};
+
+/// Why a send was not queued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("the connection is closing or closed")]
+    Closed,
+    #[error("the peer is not reading: {queued} bytes queued, limit {max}")]
+    SlowConsumer { queued: usize, max: usize },
+}
+
+#[derive(Clone)]
+pub struct Conn {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    id: u64,
+    peer: Option<SocketAddr>,
+    outgoing: Mutex<Outgoing>,
+    /// Wakes the connection's task when something is queued.
+    wake: Notify,
+    max_queued: usize,
+}
+
+/// What is waiting to be written, and the encoder that framed it.
+pub(crate) struct Outgoing {
+    pub(crate) encoder: Encoder,
+    pub(crate) queue: VecDeque<Bytes>,
+    pub(crate) queued: usize,
+    /// A Close frame has been queued: nothing more may be sent.
+    pub(crate) close_sent: bool,
+    /// Set by the task when the connection is gone.
+    pub(crate) dead: bool,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Conn {
+    pub(crate) fn new(peer: Option<SocketAddr>, encoder: Encoder, max_queued: usize) -> Conn {
+        let outgoing = Outgoing {
+            encoder,
+            queue: VecDeque::new(),
+            queued: 0,
+            close_sent: false,
+            dead: false,
+        };
+        Conn {
+            shared: Arc::new(Shared {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                peer,
+                outgoing: Mutex::new(outgoing),
+                wake: Notify::new(),
+                max_queued,
+            }),
+        }
+    }
+
+    /// A number unique to this connection within the process.
+    pub fn id(&self) -> u64 {
+        self.shared.id
+    }
+
+    /// The TCP peer; `None` for other transports.
+    pub fn peer(&self) -> Option<SocketAddr> {
+        self.shared.peer
+    }
+
+    /// Sends a message as it is (text stays text): an echo's reply.
+    pub fn send(&self, message: &Message) -> Result<(), SendError> {
+        match message {
+            Message::Text(text) => self.send_message(true, text),
+            Message::Binary(bytes) => self.send_message(false, bytes),
+        }
+    }
+
+    pub fn send_text(&self, text: &str) -> Result<(), SendError> {
+        self.send_message(true, text.as_bytes())
+    }
+
+    pub fn send_binary(&self, bytes: &[u8]) -> Result<(), SendError> {
+        self.send_message(false, bytes)
+    }
+
+    /// Queues a frame made beforehand with [`frame_text`] or [`frame_binary`], so a
+    /// message sent to many connections is framed once.
+    pub fn send_frame(&self, frame: Bytes) -> Result<(), SendError> {
+        let mut out = self.lock();
+        if out.close_sent || out.dead {
+            return Err(SendError::Closed);
+        }
+        self.push(&mut out, frame)
+    }
+
+    /// Starts the closing handshake: sends Close with `code` and `reason` (cut to fit);
+    /// the connection ends when the peer answers, or after a timeout.
+    pub fn close(&self, code: u16, reason: &str) {
+        let mut out = self.lock();
+        if out.close_sent || out.dead {
+            return;
+        }
+        let mut frame = Vec::new();
+        out.encoder
+            .encode_control(Opcode::Close, &close_payload(code, reason), &mut frame);
+        out.close_sent = true;
+        let _ = self.push(&mut out, Bytes::from(frame));
+    }
+
+    pub(crate) fn pong(&self, payload: &[u8]) {
+        let mut out = self.lock();
+        if out.close_sent || out.dead {
+            return;
+        }
+        let mut frame = Vec::new();
+        out.encoder
+            .encode_control(Opcode::Pong, payload, &mut frame);
+        let _ = self.push(&mut out, Bytes::from(frame));
+    }
+
+    /// Sends a Close frame with the given payload unless one was sent (the reply to the
+    /// peer's Close, or the close for a protocol error).
+    pub(crate) fn close_with_payload(&self, payload: &[u8]) {
+        let mut out = self.lock();
+        if out.close_sent || out.dead {
+            return;
+        }
+        let mut frame = Vec::new();
+        out.encoder
+            .encode_control(Opcode::Close, payload, &mut frame);
+        out.close_sent = true;
+        let _ = self.push(&mut out, Bytes::from(frame));
+    }
+
+    fn send_message(&self, text: bool, payload: &[u8]) -> Result<(), SendError> {
+        let mut out = self.lock();
+        if out.close_sent || out.dead {
+            return Err(SendError::Closed);
+        }
+        let mut frame = Vec::with_capacity(payload.len() + 14);
+        out.encoder.encode_message(text, payload, &mut frame);
+        self.push(&mut out, Bytes::from(frame))
+    }
+
+    fn push(&self, out: &mut Outgoing, frame: Bytes) -> Result<(), SendError> {
+        // The cap is on what piles up behind a peer that does not read; one message
+        // alone always fits.
+        if out.queued > 0 && out.queued + frame.len() > self.shared.max_queued {
+            out.dead = true;
+            tracing::warn!(
+                id = self.shared.id,
+                queued = out.queued,
+                "slow consumer: closing"
+            );
+            self.shared.wake.notify_one();
+            return Err(SendError::SlowConsumer {
+                queued: out.queued,
+                max: self.shared.max_queued,
+            });
+        }
+        out.queued += frame.len();
+        out.queue.push_back(frame);
+        self.shared.wake.notify_one();
+        Ok(())
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Outgoing> {
+        // A panic while holding the lock leaves a consistent queue: keep using it.
+        self.shared
+            .outgoing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn wake(&self) -> &Notify {
+        &self.shared.wake
+    }
+}
+
+/// A text message framed once (server side: unmasked, uncompressed), for `send_frame`.
+pub fn frame_text(text: &str) -> Bytes {
+    let mut frame = Vec::with_capacity(text.len() + 10);
+    encode_frame(&mut frame, true, false, Opcode::Text, text.as_bytes(), None);
+    Bytes::from(frame)
+}
+
+/// A binary message framed once (server side), for `send_frame`.
+pub fn frame_binary(bytes: &[u8]) -> Bytes {
+    let mut frame = Vec::with_capacity(bytes.len() + 10);
+    encode_frame(&mut frame, true, false, Opcode::Binary, bytes, None);
+    Bytes::from(frame)
+}

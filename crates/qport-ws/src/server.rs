@@ -1,0 +1,522 @@
+//! The server side: the handler API (websocket.zig's shape: a handler per connection,
+//! made by `init` from the handshake, then told of messages, pings, pongs and the close,
+//! exactly once) and the task that runs one connection.
+
+use std::collections::VecDeque;
+use std::io::{self, IoSlice};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::{sleep, timeout, Instant};
+
+use crate::close::{close_payload, CloseFrame};
+use crate::conn::Conn;
+use crate::deflate::{negotiate, DeflateConfig, Role};
+use crate::handshake::{reject_bytes, response_bytes, HandshakeError, HandshakeRequest};
+use crate::protocol::{connection, Compression, Event, Limits, Message};
+use crate::transport::Transport;
+
+/// kdb+'s subprotocol for "no compression, please": honoured and echoed.
+pub const KX_NO_DEFLATE: &str = "kxnodeflate";
+
+/// Most buffers handed to one vectored write.
+const MAX_WRITE_SLICES: usize = 64;
+/// Room made for a read; the buffer grows past it only for a big message, and is given
+/// back when empty, so an idle connection holds none.
+const READ_CHUNK: usize = 4096;
+
+#[derive(Clone, Debug)]
+pub struct WsConfig {
+    pub limits: Limits,
+    pub deflate: DeflateConfig,
+    pub handshake_timeout: Duration,
+    /// The most bytes a handshake request head may take.
+    pub max_handshake_len: usize,
+    /// Unsent bytes one connection may hold before it is closed as a slow consumer.
+    pub max_queued_bytes: usize,
+    /// How long to wait for the peer's Close after ours.
+    pub close_timeout: Duration,
+}
+
+impl Default for WsConfig {
+    fn default() -> WsConfig {
+        WsConfig {
+            limits: Limits::default(),
+            deflate: DeflateConfig::default(),
+            handshake_timeout: Duration::from_secs(10),
+            max_handshake_len: crate::handshake::MAX_HANDSHAKE_LEN,
+            max_queued_bytes: 64 << 20,
+            close_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The upgrade request, as `init` sees it, and what it adds to the response.
+pub struct Handshake {
+    request: HandshakeRequest,
+    peer: Option<SocketAddr>,
+    response_headers: Vec<(String, String)>,
+    protocol: Option<String>,
+}
+
+impl Handshake {
+    pub fn path(&self) -> &str {
+        &self.request.path
+    }
+
+    pub fn query(&self) -> Option<&str> {
+        self.request.query.as_deref()
+    }
+
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.request.header(name)
+    }
+
+    pub fn headers(&self) -> &[(String, Vec<u8>)] {
+        &self.request.headers
+    }
+
+    /// The subprotocols the client offered, in its order.
+    pub fn protocols(&self) -> &[String] {
+        &self.request.protocols
+    }
+
+    pub fn peer(&self) -> Option<SocketAddr> {
+        self.peer
+    }
+
+    /// Adds a header to the 101 response.
+    pub fn add_header(&mut self, name: &str, value: &str) {
+        self.response_headers.push((name.into(), value.into()));
+    }
+
+    /// Answers with this subprotocol (one the client offered).
+    pub fn select_protocol(&mut self, protocol: &str) {
+        self.protocol = Some(protocol.into());
+    }
+}
+
+/// `init`'s refusal: the HTTP status and any headers to send with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reject {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reject {
+    pub fn status(status: u16) -> Reject {
+        Reject {
+            status,
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A connection's handler. One is made per connection by `init`; its callbacks run on
+/// the connection's task, one at a time, so `&mut self` is the connection's own state.
+pub trait Handler: Sized + Send + 'static {
+    /// State shared by every connection (the application).
+    type Context: Send + Sync + 'static;
+
+    /// Before the 101 response: accept (and make this connection's handler) or refuse
+    /// with an HTTP status. `conn` may be kept; sends queue until the upgrade is written.
+    fn init(
+        handshake: &mut Handshake,
+        conn: &Conn,
+        context: &Arc<Self::Context>,
+    ) -> Result<Self, Reject>;
+
+    /// After the 101 response is queued.
+    fn after_init(&mut self, _conn: &Conn) {}
+
+    fn on_message(&mut self, conn: &Conn, message: Message);
+
+    /// By default a ping is answered with a pong carrying the same payload.
+    fn on_ping(&mut self, conn: &Conn, payload: Bytes) {
+        conn.pong(&payload);
+    }
+
+    fn on_pong(&mut self, _conn: &Conn, _payload: Bytes) {}
+
+    /// The peer's Close frame, before it is answered.
+    fn on_peer_close(&mut self, _conn: &Conn, _frame: Option<&CloseFrame>) {}
+
+    /// The connection is over, whatever the reason. Called exactly once.
+    fn on_close(&mut self, _conn: &Conn) {}
+}
+
+/// Serves one accepted connection to its end: handshake (bytes already read from it,
+/// e.g. by a protocol sniffer, are passed in `already_read`), then frames.
+pub async fn serve_connection<H: Handler, T: Transport>(
+    stream: T,
+    peer: Option<SocketAddr>,
+    already_read: &[u8],
+    config: Arc<WsConfig>,
+    context: Arc<H::Context>,
+) {
+    let mut buf = BytesMut::from(already_read);
+    let request = match timeout(
+        config.handshake_timeout,
+        read_request(&stream, &mut buf, &config),
+    )
+    .await
+    {
+        Ok(Ok(Some(request))) => request,
+        Ok(Ok(None)) => return,
+        Ok(Err(refusal)) => {
+            tracing::debug!(?peer, ?refusal, "handshake refused");
+            if let Some(status) = refusal {
+                let _ = write_all(&stream, &reject_bytes(status, &[])).await;
+            }
+            return;
+        }
+        Err(_) => {
+            tracing::debug!(?peer, "handshake timed out");
+            return;
+        }
+    };
+    let mut handshake = Handshake {
+        request,
+        peer,
+        response_headers: Vec::new(),
+        protocol: None,
+    };
+    // kdb+'s `kxnodeflate` turns compression off, and is echoed.
+    let no_deflate = handshake.protocols().iter().any(|p| p == KX_NO_DEFLATE);
+    if no_deflate {
+        handshake.select_protocol(KX_NO_DEFLATE);
+    }
+    let negotiated = if config.deflate.enabled && !no_deflate {
+        negotiate(&handshake.request.extensions, &config.deflate)
+    } else {
+        None
+    };
+    let compression = negotiated.as_ref().map(|(params, _)| Compression {
+        params: *params,
+        level: config.deflate.level,
+        threshold: config.deflate.threshold,
+    });
+    let (decoder, encoder) = connection(Role::Server, config.limits, compression);
+    let conn = Conn::new(peer, encoder, config.max_queued_bytes);
+    let mut handler = match H::init(&mut handshake, &conn, &context) {
+        Ok(handler) => handler,
+        Err(reject) => {
+            let _ = write_all(&stream, &reject_bytes(reject.status, &reject.headers)).await;
+            return;
+        }
+    };
+    let response = response_bytes(
+        &handshake.request.key,
+        handshake.protocol.as_deref(),
+        negotiated.as_ref().map(|(_, answer)| answer.as_str()),
+        &handshake.response_headers,
+    );
+    {
+        // The 101 goes out before anything `init` queued.
+        let mut out = conn.lock();
+        out.queued += response.len();
+        out.queue.push_front(Bytes::from(response));
+    }
+    handler.after_init(&conn);
+    let mut session = Session {
+        stream: &stream,
+        conn: &conn,
+        decoder,
+        buf,
+        writing: VecDeque::new(),
+        config: &config,
+        close_deadline: None,
+        finished: false,
+    };
+    if let Err(error) = session.run(&mut handler).await {
+        tracing::debug!(id = conn.id(), %error, "connection ended");
+    }
+    conn.lock().dead = true;
+    drop(session);
+    linger(stream, config.close_timeout).await;
+    handler.on_close(&conn);
+}
+
+/// Ends a connection the way RFC 6455 §7.1.1 asks of a server: half-close, then read and
+/// discard until the peer closes too (within `limit`), so unread bytes never turn the
+/// close into a reset that could lose our Close frame.
+async fn linger<T: Transport>(mut stream: T, limit: Duration) {
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let drained = async {
+        let mut sink = [0u8; 4096];
+        loop {
+            match stream.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    };
+    let _ = timeout(limit, drained).await;
+}
+
+/// Reads until a whole request head is in `buf`; `Err(Some(status))` refuses with that
+/// status, `Err(None)` just closes.
+async fn read_request<T: Transport>(
+    stream: &T,
+    buf: &mut BytesMut,
+    config: &WsConfig,
+) -> Result<Option<HandshakeRequest>, Option<u16>> {
+    loop {
+        match HandshakeRequest::parse(buf, config.max_handshake_len) {
+            Ok(Some((request, used))) => {
+                let _ = buf.split_to(used);
+                return Ok(Some(request));
+            }
+            Ok(None) => {}
+            Err(error) => return Err(Some(status_of(&error))),
+        }
+        buf.reserve(READ_CHUNK);
+        match read_some(stream, buf).await {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn status_of(error: &HandshakeError) -> u16 {
+    error.status()
+}
+
+struct Session<'a, T> {
+    stream: &'a T,
+    conn: &'a Conn,
+    decoder: crate::protocol::Decoder,
+    buf: BytesMut,
+    /// Frames taken from the shared queue, being written.
+    writing: VecDeque<Bytes>,
+    config: &'a WsConfig,
+    /// Set once we have sent Close: the peer has until then to answer.
+    close_deadline: Option<Instant>,
+    /// The closing handshake is over (or the connection failed): write what is queued,
+    /// then end.
+    finished: bool,
+}
+
+impl<T: Transport> Session<'_, T> {
+    async fn run<H: Handler>(&mut self, handler: &mut H) -> io::Result<()> {
+        loop {
+            self.handle_events(handler);
+            self.take_queued();
+            if self.close_deadline.is_none() && self.conn.lock().close_sent {
+                self.close_deadline = Some(Instant::now() + self.config.close_timeout);
+            }
+            // Write at once what the socket takes.
+            if !self.writing.is_empty() {
+                match self.write_some() {
+                    Ok(_) => {}
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            if self.conn.lock().dead {
+                return Ok(());
+            }
+            if self.finished && self.writing.is_empty() {
+                return Ok(());
+            }
+            let deadline = self.close_deadline;
+            tokio::select! {
+                biased;
+                ready = self.stream.writable(), if !self.writing.is_empty() => {
+                    ready?;
+                    match self.write_some() {
+                        Ok(_) => {}
+                        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+                _ = self.conn.wake().notified() => {}
+                ready = self.stream.readable(), if !self.finished => {
+                    ready?;
+                    if self.buf.capacity() - self.buf.len() < READ_CHUNK / 4 {
+                        self.buf.reserve(READ_CHUNK);
+                    }
+                    match self.stream.try_read_buf(&mut self.buf) {
+                        Ok(0) => return Ok(()),
+                        Ok(_) => {}
+                        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+                _ = sleep_until_or_never(deadline) => return Ok(()),
+            }
+        }
+    }
+
+    /// Hands every complete event in the buffer to the handler.
+    fn handle_events<H: Handler>(&mut self, handler: &mut H) {
+        while !self.finished {
+            match self.decoder.read(&mut self.buf) {
+                Ok(Some(event)) => self.dispatch(handler, event),
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::debug!(id = self.conn.id(), %error, "protocol error");
+                    self.conn
+                        .close_with_payload(&close_payload(error.close_code(), ""));
+                    self.finished = true;
+                }
+            }
+        }
+        if self.buf.is_empty() && self.buf.capacity() > READ_CHUNK {
+            self.buf = BytesMut::new();
+        }
+    }
+
+    fn dispatch<H: Handler>(&mut self, handler: &mut H, event: Event) {
+        let closing = self.conn.lock().close_sent;
+        match event {
+            // After our Close, data is read but not delivered (RFC 6455 §5.5.1).
+            Event::Message(_) | Event::Ping(_) | Event::Pong(_) if closing => {}
+            Event::Message(message) => handler.on_message(self.conn, message),
+            Event::Ping(payload) => handler.on_ping(self.conn, payload),
+            Event::Pong(payload) => handler.on_pong(self.conn, payload),
+            Event::Close(frame) => {
+                handler.on_peer_close(self.conn, frame.as_ref());
+                // Echo the code (RFC 6455 §5.5.1); an empty Close gets an empty one.
+                let payload = frame.map_or_else(Vec::new, |f| close_payload(f.code, ""));
+                self.conn.close_with_payload(&payload);
+                self.finished = true;
+            }
+        }
+    }
+
+    /// Moves what other tasks queued into the local write list.
+    fn take_queued(&mut self) {
+        let mut out = self.conn.lock();
+        self.writing.extend(out.queue.drain(..));
+    }
+
+    fn write_some(&mut self) -> io::Result<usize> {
+        let mut slices = [IoSlice::new(&[]); MAX_WRITE_SLICES];
+        let mut count = 0;
+        for (slot, frame) in slices.iter_mut().zip(&self.writing) {
+            *slot = IoSlice::new(frame);
+            count += 1;
+        }
+        let written = self.stream.try_write_vectored(&slices[..count])?;
+        if written == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        let mut left = written;
+        while left > 0 {
+            let front = &mut self.writing[0];
+            if left >= front.len() {
+                left -= front.len();
+                self.writing.pop_front();
+            } else {
+                let _ = front.split_to(left);
+                left = 0;
+            }
+        }
+        self.conn.lock().queued -= written;
+        Ok(written)
+    }
+}
+
+async fn sleep_until_or_never(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn read_some<T: Transport>(stream: &T, buf: &mut BytesMut) -> io::Result<usize> {
+    loop {
+        stream.readable().await?;
+        match stream.try_read_buf(buf) {
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
+            other => return other,
+        }
+    }
+}
+
+async fn write_all<T: Transport>(stream: &T, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        stream.writable().await?;
+        match stream.try_write_vectored(&[IoSlice::new(bytes)]) {
+            Ok(n) => bytes = &bytes[n..],
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// A WebSocket server on one TCP address: accepts until `shutdown`.
+pub struct WsServer {
+    address: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    accepting: tokio::task::JoinHandle<()>,
+}
+
+impl WsServer {
+    pub async fn bind<H: Handler>(
+        address: SocketAddr,
+        config: WsConfig,
+        context: Arc<H::Context>,
+    ) -> io::Result<WsServer> {
+        let listener = TcpListener::bind(address).await?;
+        let address = listener.local_addr()?;
+        let (shutdown, mut stopping) = watch::channel(false);
+        let config = Arc::new(config);
+        let accepting = tokio::spawn(async move {
+            let mut connections = JoinSet::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, peer)) => {
+                            let _ = stream.set_nodelay(true);
+                            connections.spawn(serve_tcp::<H>(stream, peer, Arc::clone(&config), Arc::clone(&context)));
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "accept failed");
+                            sleep(Duration::from_millis(50)).await;
+                        }
+                    },
+                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                    _ = stopping.changed() => break,
+                }
+            }
+            connections.abort_all();
+            while connections.join_next().await.is_some() {}
+        });
+        Ok(WsServer {
+            address,
+            shutdown,
+            accepting,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Stops accepting and ends every connection.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.accepting.await;
+    }
+}
+
+async fn serve_tcp<H: Handler>(
+    stream: TcpStream,
+    peer: SocketAddr,
+    config: Arc<WsConfig>,
+    context: Arc<H::Context>,
+) {
+    serve_connection::<H, TcpStream>(stream, Some(peer), &[], config, context).await;
+}

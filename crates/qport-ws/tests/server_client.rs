@@ -1,0 +1,226 @@
+//! The server driver and the client together over loopback, through the testing helper:
+//! echo of text and binary (with and without permessage-deflate), pings, the closing
+//! handshake both ways, protocol errors, refusals in `init`, `kxnodeflate`, big messages.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use qport_ws::client::{ClientConfig, Received, WsClient};
+use qport_ws::conn::{frame_text, Conn};
+use qport_ws::protocol::Message;
+use qport_ws::server::{Handler, Handshake, Reject, WsConfig, WsServer};
+use qport_ws::testing::TestClient;
+
+/// Echoes; the text "close" makes it close with 4000 "bye"; "many" sends three frames
+/// made once. Records the paths it was asked for.
+struct Echo;
+
+#[derive(Default)]
+struct Counts {
+    paths: Mutex<Vec<String>>,
+}
+
+impl Handler for Echo {
+    type Context = Counts;
+
+    fn init(
+        handshake: &mut Handshake,
+        _conn: &Conn,
+        context: &Arc<Counts>,
+    ) -> Result<Echo, Reject> {
+        context
+            .paths
+            .lock()
+            .unwrap()
+            .push(handshake.path().to_string());
+        if handshake.path() == "/forbidden" {
+            return Err(Reject::status(403));
+        }
+        handshake.add_header("X-Qport", "yes");
+        Ok(Echo)
+    }
+
+    fn on_message(&mut self, conn: &Conn, message: Message) {
+        match &message {
+            Message::Text(text) if text.as_ref() == b"close" => conn.close(4000, "bye"),
+            Message::Text(text) if text.as_ref() == b"many" => {
+                let frame = frame_text("again");
+                for _ in 0..3 {
+                    conn.send_frame(frame.clone()).unwrap();
+                }
+            }
+            _ => {
+                let _ = conn.send(&message);
+            }
+        }
+    }
+}
+
+fn no_deflate() -> (WsConfig, ClientConfig) {
+    let mut server = WsConfig::default();
+    server.deflate.enabled = false;
+    let mut client = ClientConfig::default();
+    client.deflate.enabled = false;
+    (server, client)
+}
+
+#[tokio::test]
+async fn echoes_text_and_binary_with_and_without_deflate() {
+    for deflate in [false, true] {
+        let (mut server, mut client) = no_deflate();
+        server.deflate.enabled = deflate;
+        client.deflate.enabled = deflate;
+        let mut t =
+            TestClient::start_with::<Echo>(Arc::new(Counts::default()), "/", server, client).await;
+        assert_eq!(t.client.compresses(), deflate);
+        t.send_text("hello").await;
+        t.expect_text("hello").await;
+        t.send_binary(&[0, 1, 2, 255]).await;
+        t.expect_binary(&[0, 1, 2, 255]).await;
+        let big = "x".repeat(200_000);
+        t.send_text(&big).await;
+        t.expect_text(&big).await;
+        let random: Vec<u8> = (0..100_000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        t.send_binary(&random).await;
+        t.expect_binary(&random).await;
+        t.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn frames_made_once_are_sent_as_they_are() {
+    let mut t = TestClient::start::<Echo>(Arc::new(Counts::default()), "/").await;
+    t.send_text("many").await;
+    for _ in 0..3 {
+        t.expect_text("again").await;
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn handler_close_is_a_closing_handshake() {
+    let mut t = TestClient::start::<Echo>(Arc::new(Counts::default()), "/").await;
+    t.send_text("close").await;
+    let frame = t.expect_close().await.expect("a close frame with a code");
+    assert_eq!((frame.code, frame.reason.as_str()), (4000, "bye"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn client_close_is_echoed() {
+    let mut t = TestClient::start::<Echo>(Arc::new(Counts::default()), "/").await;
+    t.client.close(1000, "done").await.unwrap();
+    let frame = t.expect_close().await.expect("the code echoed");
+    assert_eq!(frame.code, 1000);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn pings_are_answered_with_the_same_payload() {
+    let mut t = TestClient::start::<Echo>(Arc::new(Counts::default()), "/").await;
+    t.client.ping(b"are you there").await.unwrap();
+    match t.client.read().await.unwrap() {
+        Received::Pong(payload) => assert_eq!(payload.as_ref(), b"are you there"),
+        other => panic!("expected a pong, got {other:?}"),
+    }
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn init_can_refuse_and_sees_the_path() {
+    let counts = Arc::new(Counts::default());
+    let server = WsServer::bind::<Echo>(
+        "127.0.0.1:0".parse().unwrap(),
+        WsConfig::default(),
+        counts.clone(),
+    )
+    .await
+    .unwrap();
+    let port = server.local_addr().port();
+    let refused = WsClient::connect(&format!("ws://127.0.0.1:{port}/forbidden"), &[]).await;
+    assert!(refused.is_err(), "a 403 is not an upgrade");
+    let ok = WsClient::connect(&format!("ws://127.0.0.1:{port}/fine?x=1"), &[]).await;
+    assert!(ok.is_ok());
+    assert_eq!(
+        *counts.paths.lock().unwrap(),
+        vec!["/forbidden".to_string(), "/fine".to_string()]
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn kxnodeflate_turns_compression_off_and_is_echoed() {
+    let client = ClientConfig {
+        protocols: vec!["kxnodeflate".into()],
+        ..ClientConfig::default()
+    };
+    let t = TestClient::start_with::<Echo>(
+        Arc::new(Counts::default()),
+        "/",
+        WsConfig::default(),
+        client,
+    )
+    .await;
+    assert_eq!(t.client.protocol(), Some("kxnodeflate"));
+    assert!(!t.client.compresses());
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_over_the_limit_closes_with_1009() {
+    let mut server = WsConfig::default();
+    server.limits.max_message = 1000;
+    server.limits.max_frame = 1000;
+    let mut t = TestClient::start_with::<Echo>(
+        Arc::new(Counts::default()),
+        "/",
+        server,
+        ClientConfig::default(),
+    )
+    .await;
+    t.send_binary(&[0u8; 5000]).await;
+    let frame = t.expect_close().await.expect("a close frame");
+    assert_eq!(frame.code, 1009);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn on_close_runs_once_per_connection() {
+    struct Closer(Arc<AtomicUsize>);
+    impl Handler for Closer {
+        type Context = AtomicUsize;
+        fn init(_: &mut Handshake, _: &Conn, context: &Arc<AtomicUsize>) -> Result<Closer, Reject> {
+            Ok(Closer(context.clone()))
+        }
+        fn on_message(&mut self, _: &Conn, _: Message) {}
+        fn on_close(&mut self, _: &Conn) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let counter = Arc::new(AtomicUsize::new(0));
+    let server = WsServer::bind::<Closer>(
+        "127.0.0.1:0".parse().unwrap(),
+        WsConfig::default(),
+        counter.clone(),
+    )
+    .await
+    .unwrap();
+    let url = format!("ws://127.0.0.1:{}/", server.local_addr().port());
+    // One ends with a closing handshake, one by dropping the socket.
+    let mut a = WsClient::connect(&url, &[]).await.unwrap();
+    a.close(1000, "").await.unwrap();
+    assert!(matches!(a.read().await.unwrap(), Received::Closed(_)));
+    let b = WsClient::connect(&url, &[]).await.unwrap();
+    drop(b);
+    for _ in 0..300 {
+        if counter.load(Ordering::SeqCst) == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(counter.load(Ordering::SeqCst), 2);
+    server.shutdown().await;
+    assert_eq!(counter.load(Ordering::SeqCst), 2);
+}
