@@ -324,6 +324,16 @@ impl Deflater {
 
     /// Appends `payload`, compressed as one message, to `out`.
     pub fn compress(&mut self, payload: &[u8], out: &mut Vec<u8>) {
+        if payload.is_empty() {
+            // zlib writes nothing for a second sync flush with no new input, so an empty
+            // message is the one byte RFC 7692 §7.2.3.6 allows: an empty stored block's
+            // header, which the receiver's appended 00 00 ff ff completes.
+            out.push(0x00);
+            if self.reset_each {
+                self.compress.reset();
+            }
+            return;
+        }
         let start = out.len();
         let mut input = payload;
         loop {

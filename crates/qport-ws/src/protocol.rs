@@ -139,6 +139,15 @@ impl Decoder {
     /// bytes are needed (everything useful in `buf` has been taken). After a Close event
     /// or an error, nothing more is read.
     pub fn read(&mut self, buf: &mut BytesMut) -> Result<Option<Event>, ProtocolError> {
+        let read = self.read_event(buf);
+        if read.is_err() {
+            // The connection is failed: nothing after the error means anything.
+            self.closed = true;
+        }
+        read
+    }
+
+    fn read_event(&mut self, buf: &mut BytesMut) -> Result<Option<Event>, ProtocolError> {
         while !self.closed {
             if self.frame.is_none() {
                 // The fast path: a whole unfragmented, uncompressed data frame.

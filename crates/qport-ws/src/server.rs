@@ -203,7 +203,11 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         level: config.deflate.level,
         threshold: config.deflate.threshold,
     });
-    let (decoder, encoder) = connection(Role::Server, config.limits, compression);
+    let mut limits = config.limits;
+    if compression.is_some() {
+        limits.max_message = limits.max_message.min(config.deflate.max_inflated);
+    }
+    let (decoder, encoder) = connection(Role::Server, limits, compression);
     let conn = Conn::new(peer, encoder, config.max_queued_bytes);
     let mut handler = match H::init(&mut handshake, &conn, &context) {
         Ok(handler) => handler,
