@@ -1,0 +1,212 @@
+//! One measurement: N connections to one server, a warm-up, then a timed closed loop (window
+//! 1: each connection sends a message and waits for its echo before sending the next), with
+//! the server's and the client's CPU time read just before and just after.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinSet;
+
+use super::connection::{Connection, Protocol};
+use super::servers::{ServerChild, ServerKind};
+use crate::cpu::{own_cpu, process_cpu};
+use crate::latency::Latency;
+
+/// Connections opened at once: enough to be quick, few enough not to overflow the
+/// server's accept queue.
+const CONNECTING_AT_ONCE: usize = 128;
+
+/// One cell of the bench: message size, connection count, protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Case {
+    pub deflate: bool,
+    pub size: usize,
+    pub connections: usize,
+}
+
+impl Case {
+    pub fn protocol(self, server: ServerKind) -> Protocol {
+        match (server, self.deflate) {
+            (ServerKind::RawTcp, _) => Protocol::RawTcp,
+            (_, false) => Protocol::WebSocket,
+            (_, true) => Protocol::WebSocketDeflate,
+        }
+    }
+}
+
+pub struct Settings {
+    pub warmup: Duration,
+    pub duration: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct Measurement {
+    pub round: usize,
+    pub case: Case,
+    pub server: ServerKind,
+    pub text: bool,
+    /// Round trips completed in the timed phase.
+    pub messages: u64,
+    pub elapsed: Duration,
+    pub server_cpu: Duration,
+    pub client_cpu: Duration,
+    pub latency: Option<Latency>,
+}
+
+impl Measurement {
+    pub fn messages_per_second(&self) -> f64 {
+        self.messages as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn server_cpu_us_per_message(&self) -> f64 {
+        self.server_cpu.as_secs_f64() * 1e6 / self.messages as f64
+    }
+
+    pub fn client_cpu_us_per_message(&self) -> f64 {
+        self.client_cpu.as_secs_f64() * 1e6 / self.messages as f64
+    }
+
+    /// CPU seconds per second: near 1 for the one-thread client means it set the pace.
+    pub fn server_cores(&self) -> f64 {
+        self.server_cpu.as_secs_f64() / self.elapsed.as_secs_f64()
+    }
+
+    pub fn client_cores(&self) -> f64 {
+        self.client_cpu.as_secs_f64() / self.elapsed.as_secs_f64()
+    }
+}
+
+/// The clock and both CPU times at one instant.
+struct Snapshot {
+    at: Instant,
+    server_cpu: Duration,
+    client_cpu: Duration,
+}
+
+impl Snapshot {
+    fn take(server_pid: u32) -> io::Result<Snapshot> {
+        Ok(Snapshot {
+            server_cpu: process_cpu(server_pid)?,
+            client_cpu: own_cpu()?,
+            at: Instant::now(),
+        })
+    }
+}
+
+/// Runs `case` against `server` with `messages` (a pool each connection cycles through).
+pub async fn measure(
+    server: &ServerChild,
+    case: Case,
+    messages: &Arc<[Arc<[u8]>]>,
+    settings: &Settings,
+    round: usize,
+) -> io::Result<Measurement> {
+    let protocol = case.protocol(server.kind);
+    let text = protocol.text();
+    let connections = open(server.addr, case.connections, protocol).await?;
+    let (connections, _) =
+        closed_loop(connections, Arc::clone(messages), text, settings.warmup).await?;
+    let before = Snapshot::take(server.pid())?;
+    let (connections, mut latencies) =
+        closed_loop(connections, Arc::clone(messages), text, settings.duration).await?;
+    let after = Snapshot::take(server.pid())?;
+    drop(connections);
+    // The server's work of closing them falls outside the next measurement.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    Ok(Measurement {
+        round,
+        case,
+        server: server.kind,
+        text,
+        messages: latencies.len() as u64,
+        elapsed: after.at - before.at,
+        server_cpu: after.server_cpu - before.server_cpu,
+        client_cpu: after.client_cpu - before.client_cpu,
+        latency: Latency::of(&mut latencies),
+    })
+}
+
+/// Opens `count` connections (handshakes done), some at a time.
+pub async fn open(
+    addr: SocketAddr,
+    count: usize,
+    protocol: Protocol,
+) -> io::Result<Vec<Connection>> {
+    let mut connections = Vec::with_capacity(count);
+    let mut opening = JoinSet::new();
+    for _ in 0..count {
+        if opening.len() == CONNECTING_AT_ONCE {
+            connections.push(joined(opening.join_next().await)?);
+        }
+        opening.spawn(Connection::open(addr, protocol));
+    }
+    while let Some(result) = opening.join_next().await {
+        connections.push(joined(Some(result))?);
+    }
+    Ok(connections)
+}
+
+fn joined(
+    result: Option<Result<io::Result<Connection>, tokio::task::JoinError>>,
+) -> io::Result<Connection> {
+    match result {
+        Some(result) => result.map_err(io::Error::other)?,
+        None => Err(io::Error::other("no connection was being opened")),
+    }
+}
+
+/// Every connection in its own task, round trips until `duration` is up. Returns the
+/// connections for the next phase and one latency sample (nanoseconds) per round trip.
+async fn closed_loop(
+    connections: Vec<Connection>,
+    messages: Arc<[Arc<[u8]>]>,
+    text: bool,
+    duration: Duration,
+) -> io::Result<(Vec<Connection>, Vec<u64>)> {
+    let deadline = Instant::now() + duration;
+    let tasks: Vec<_> = connections
+        .into_iter()
+        .enumerate()
+        .map(|(i, connection)| {
+            tokio::spawn(one_connection(
+                connection,
+                Arc::clone(&messages),
+                i,
+                text,
+                deadline,
+            ))
+        })
+        .collect();
+    let mut connections = Vec::with_capacity(tasks.len());
+    let mut latencies = Vec::new();
+    for task in tasks {
+        let (connection, samples) = task.await.map_err(io::Error::other)??;
+        connections.push(connection);
+        latencies.extend_from_slice(&samples);
+    }
+    Ok((connections, latencies))
+}
+
+async fn one_connection(
+    mut connection: Connection,
+    messages: Arc<[Arc<[u8]>]>,
+    first: usize,
+    text: bool,
+    deadline: Instant,
+) -> io::Result<(Connection, Vec<u64>)> {
+    let mut latencies = Vec::with_capacity(1024);
+    let mut next = first;
+    // One clock read per round trip: its end is the next one's start.
+    let mut start = Instant::now();
+    while start < deadline {
+        let message = &messages[next % messages.len()];
+        connection.round_trip(message, text).await?;
+        next += 1;
+        let end = Instant::now();
+        latencies.push((end - start).as_nanos() as u64);
+        start = end;
+    }
+    Ok((connection, latencies))
+}

@@ -1,0 +1,299 @@
+//! The `ws` bench: qport's WebSocket echo (`ws_echo`) against a raw-TCP echo and an echo on
+//! the yawc crate, every server a one-thread child process pinned to one CPU and the load
+//! generator (one thread) pinned to another. Rounds alternate which server goes first;
+//! ratios are taken within a round; then memory per idle connection on fresh servers.
+//!
+//! Files: `servers` (the children, and the serving side of ours), `connection` (one
+//! client connection, raw or WebSocket), `measure` (a closed-loop measurement with CPU
+//! times), `payload` (the JSON messages), `memory` (idle connections), `resources`
+//! (pinning, file limit, RSS), `report` (JSON lines and markdown).
+
+mod connection;
+mod measure;
+mod memory;
+mod payload;
+mod report;
+mod resources;
+mod servers;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+
+use measure::{Case, Measurement, Settings};
+use memory::IdleMemory;
+use servers::{ServerChild, ServerKind};
+
+pub use servers::{serve_qport, serve_raw_echo};
+
+#[derive(Args, Debug)]
+pub struct WsArgs {
+    /// A smoke run of a few seconds: short phases, one round, few connections.
+    #[arg(long)]
+    quick: bool,
+    /// Seconds each measurement runs [default: 1, quick 0.1].
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Seconds of warm-up before each measurement, on the same connections [default: 0.3,
+    /// quick 0.02].
+    #[arg(long)]
+    warmup: Option<f64>,
+    /// Rounds; every case runs once per round against each server [default: 5, quick 1].
+    #[arg(long)]
+    rounds: Option<usize>,
+    /// Message sizes in bytes, uncompressed.
+    #[arg(long, value_delimiter = ',', default_value = "16,1024,65536")]
+    sizes: Vec<usize>,
+    /// Connection counts, uncompressed [default: 1,64,1000, quick 1,8].
+    #[arg(long, value_delimiter = ',')]
+    conns: Option<Vec<usize>>,
+    /// Message sizes in bytes with permessage-deflate.
+    #[arg(long, value_delimiter = ',', default_value = "16,1024,16384")]
+    deflate_sizes: Vec<usize>,
+    /// Connection counts with permessage-deflate [default: 1,64, quick 1,8].
+    #[arg(long, value_delimiter = ',')]
+    deflate_conns: Option<Vec<usize>>,
+    /// Idle connections for the memory case; 0 leaves it out [default: 10000, quick 100].
+    #[arg(long)]
+    idle_conns: Option<usize>,
+    /// The yawc echo binary [default: examples/yawc_echo beside this binary, where
+    /// `cargo build --release -p qport-ws --examples` puts it]. A full run needs it; a quick
+    /// run without it leaves yawc out.
+    #[arg(long)]
+    yawc: Option<PathBuf>,
+    /// CPU for the servers.
+    #[arg(long, default_value_t = 0)]
+    server_cpu: usize,
+    /// CPU for the load generator.
+    #[arg(long, default_value_t = 1)]
+    client_cpu: usize,
+    /// Leave every process where the scheduler puts it.
+    #[arg(long)]
+    no_pin: bool,
+}
+
+struct Plan {
+    rounds: usize,
+    settings: Settings,
+    cases: Vec<Case>,
+    idle_conns: usize,
+    yawc: Option<PathBuf>,
+    server_cpu: Option<usize>,
+}
+
+impl WsArgs {
+    fn plan(&self) -> io::Result<Plan> {
+        let (duration, warmup, rounds, conns, deflate_conns, idle) = if self.quick {
+            (0.1, 0.02, 1, vec![1, 8], vec![1, 8], 100)
+        } else {
+            // As the IPC bench: more short rounds rather than a few long ones, so a noisy
+            // spell of the machine spoils fewer of the ratios the medians are taken over.
+            (1.0, 0.3, 5, vec![1, 64, 1000], vec![1, 64], 10_000)
+        };
+        let seconds = |s: Option<f64>, default: f64| {
+            Duration::try_from_secs_f64(s.unwrap_or(default))
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+        };
+        let mut cases = Vec::new();
+        for &size in &self.sizes {
+            for &connections in self.conns.as_ref().unwrap_or(&conns) {
+                cases.push(Case {
+                    deflate: false,
+                    size,
+                    connections,
+                });
+            }
+        }
+        for &size in &self.deflate_sizes {
+            for &connections in self.deflate_conns.as_ref().unwrap_or(&deflate_conns) {
+                cases.push(Case {
+                    deflate: true,
+                    size,
+                    connections,
+                });
+            }
+        }
+        let yawc = self.yawc.clone().or_else(servers::default_yawc_path);
+        let yawc = match yawc {
+            Some(path) if path.is_file() => Some(path),
+            missing if self.quick => {
+                eprintln!(
+                    "qport-bench ws: no yawc echo at {missing:?}; a quick run goes on without it"
+                );
+                None
+            }
+            missing => {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!(
+                        "no yawc echo at {missing:?}: build it with `cargo build --release -p \
+                         qport-ws --examples`, or name it with --yawc"
+                    ),
+                ))
+            }
+        };
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let pin = !self.no_pin && cpus > self.server_cpu.max(self.client_cpu);
+        Ok(Plan {
+            rounds: self.rounds.unwrap_or(rounds).max(1),
+            settings: Settings {
+                warmup: seconds(self.warmup, warmup)?,
+                duration: seconds(self.duration, duration)?,
+            },
+            cases,
+            idle_conns: self.idle_conns.unwrap_or(idle),
+            yawc,
+            server_cpu: pin.then_some(self.server_cpu),
+        })
+    }
+}
+
+/// Runs the bench, printing a JSON line per measurement as it completes and the markdown
+/// report at the end.
+pub fn run(args: &WsArgs) -> io::Result<()> {
+    let plan = args.plan()?;
+    let open_files = resources::raise_open_file_limit()?;
+    if plan.server_cpu.is_some() {
+        resources::pin_to_cpu(args.client_cpu)?;
+    }
+    let load_before = resources::load_average();
+    let yawc_path = plan.yawc.clone().unwrap_or_default();
+    let mut kinds = vec![ServerKind::RawTcp, ServerKind::Qport];
+    if plan.yawc.is_some() {
+        kinds.push(ServerKind::Yawc);
+    }
+    let servers = kinds
+        .iter()
+        .map(|&kind| ServerChild::spawn(kind, &yawc_path, plan.server_cpu))
+        .collect::<io::Result<Vec<_>>>()?;
+    let pools: BTreeMap<usize, Arc<[Arc<[u8]>]>> = plan
+        .cases
+        .iter()
+        .map(|case| (case.size, payload::pool(case.size)))
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut measurements = Vec::new();
+    for round in 0..plan.rounds {
+        for case in &plan.cases {
+            // Which server goes first rotates by round, so drift in the machine's speed
+            // over a run falls on every side of each ratio.
+            let in_case: Vec<&ServerChild> = servers
+                .iter()
+                .filter(|s| !(case.deflate && s.kind == ServerKind::RawTcp))
+                .collect();
+            for i in 0..in_case.len() {
+                let server = in_case[(i + round) % in_case.len()];
+                let m = runtime.block_on(measure::measure(
+                    server,
+                    *case,
+                    &pools[&case.size],
+                    &plan.settings,
+                    round,
+                ))?;
+                print_line(&report::json_line(&m))?;
+                measurements.push(m);
+            }
+        }
+    }
+    drop(servers);
+    let idle = idle_memory(&runtime, &plan, &kinds, &yawc_path)?;
+    let load_after = resources::load_average();
+    let mut out = io::stdout().lock();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        describe(
+            args,
+            &plan,
+            &measurements,
+            open_files,
+            (load_before, load_after)
+        )
+    )?;
+    write!(out, "{}", report::markdown(&measurements, &idle))?;
+    out.flush()
+}
+
+/// Memory per idle connection, each server freshly started for it.
+fn idle_memory(
+    runtime: &tokio::runtime::Runtime,
+    plan: &Plan,
+    kinds: &[ServerKind],
+    yawc: &std::path::Path,
+) -> io::Result<Vec<IdleMemory>> {
+    let mut idle = Vec::new();
+    if plan.idle_conns == 0 {
+        return Ok(idle);
+    }
+    for &kind in kinds {
+        let server = ServerChild::spawn(kind, yawc, plan.server_cpu)?;
+        let m = runtime.block_on(memory::idle_connections(&server, plan.idle_conns))?;
+        print_line(&report::idle_json_line(&m))?;
+        idle.push(m);
+    }
+    Ok(idle)
+}
+
+fn print_line(line: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+fn describe(
+    args: &WsArgs,
+    plan: &Plan,
+    measurements: &[Measurement],
+    open_files: u64,
+    load: (Option<f64>, Option<f64>),
+) -> String {
+    let s = &plan.settings;
+    let pinning = match plan.server_cpu {
+        Some(cpu) => format!(
+            "servers pinned to CPU {cpu}, load generator to CPU {}",
+            args.client_cpu
+        ),
+        None => "nothing pinned".to_string(),
+    };
+    let mut ratios = String::new();
+    for size in plan.cases.iter().filter(|c| c.deflate).map(|c| c.size) {
+        if !ratios.contains(&format!("{size} B:")) {
+            ratios.push_str(&format!(
+                " {size} B: {:.0}%;",
+                payload::deflate_ratio(size) * 100.0
+            ));
+        }
+    }
+    let shown = |l: Option<f64>| l.map_or("?".to_string(), |l| format!("{l:.2}"));
+    format!(
+        "## WebSocket server bench\n\n\
+         - {} round(s); each measurement: {:.2} s warm-up, then {:.2} s timed, on the same \
+         connections; the server that goes first rotates by round; {} measurements\n\
+         - closed loop, window 1: each connection sends a message and reads its whole echo \
+         (checked byte for byte) before the next; WebSocket frames masked with a fresh key \
+         each\n\
+         - messages: JSON text (trade records, fields varying per record), {} different ones \
+         per size, cycled per connection; uncompressed cases send them as binary messages, \
+         deflate cases as text (permessage-deflate offered and required; the client \
+         compresses every message at zlib level 1 with context takeover). One message alone \
+         at level 1 compresses to{}\n\
+         - servers: one-thread child processes (tokio current-thread runtime); {pinning}; \
+         CPU time (user + system) from /proc/PID/stat; open-file limit {open_files}\n\
+         - load average (1 min): {} at the start, {} at the end\n",
+        plan.rounds,
+        s.warmup.as_secs_f64(),
+        s.duration.as_secs_f64(),
+        measurements.len(),
+        payload::POOL_LEN,
+        ratios.trim_end_matches(';'),
+        shown(load.0),
+        shown(load.1),
+    )
+}
