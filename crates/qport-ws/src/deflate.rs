@@ -69,7 +69,9 @@ pub struct DeflateConfig {
     /// a client offers it as `server_max_window_bits`.
     pub server_max_window_bits: u8,
     /// Largest client window we allow (8..=15): a server answers it when the client offered
-    /// `client_max_window_bits`; a client offers it as a hint and compresses with at most it.
+    /// `client_max_window_bits` (8 is asked as 9: zlib since 1.2.9 cannot deflate raw streams
+    /// with an 8-bit window, so clients built on it would fail); a client offers it as a hint
+    /// and compresses with at most it.
     pub client_max_window_bits: u8,
 }
 
@@ -174,7 +176,7 @@ pub fn negotiate(offers: &str, config: &DeflateConfig) -> Option<(DeflateParams,
         .find_map(|element| Parameters::parse(element).ok().flatten())?;
 
     let server_cap = config.server_max_window_bits.clamp(8, 15);
-    let client_cap = config.client_max_window_bits.clamp(8, 15);
+    let client_cap = config.client_max_window_bits.clamp(9, 15);
     let server_bits = offer
         .server_max_window_bits
         .map_or(server_cap, |n| n.min(server_cap));

@@ -190,6 +190,28 @@ fn applies_the_servers_policy() {
         assert_eq!(got_params, *expected_params, "offer {offer:?}");
         assert_eq!(got_answer, *expected_answer, "offer {offer:?}");
     }
+    // A client is never asked for 8 bits it did not offer: zlib clients cannot deflate so.
+    let eight = DeflateConfig {
+        client_max_window_bits: 8,
+        ..DeflateConfig::default()
+    };
+    let table: &[(&str, u8, &str)] = &[
+        (
+            "permessage-deflate; client_max_window_bits",
+            9,
+            "permessage-deflate; client_max_window_bits=9",
+        ),
+        (
+            "permessage-deflate; client_max_window_bits=8",
+            8,
+            "permessage-deflate; client_max_window_bits=8",
+        ),
+    ];
+    for (offer, bits, expected_answer) in table {
+        let (got_params, got_answer) = negotiate(offer, &eight).expect("accepted");
+        assert_eq!(got_params.client_max_window_bits, *bits, "offer {offer:?}");
+        assert_eq!(got_answer, *expected_answer, "offer {offer:?}");
+    }
     let off = DeflateConfig {
         enabled: false,
         ..DeflateConfig::default()
