@@ -508,9 +508,12 @@ fn empty_messages_compress_to_one_byte_and_back() {
     let p = DeflateParams::default();
     let mut deflater = Deflater::new(&p, Role::Client, 1);
     let mut inflater = Inflater::new(&p, Role::Server);
-    let empty = compress(&mut deflater, b"");
-    assert_eq!(empty, [0x00]);
-    assert_eq!(inflate(&mut inflater, &empty).expect("empty"), b"");
+    // Twice in a row: zlib writes nothing for the second flush, the byte is still there.
+    for _ in 0..2 {
+        let empty = compress(&mut deflater, b"");
+        assert_eq!(empty, [0x00]);
+        assert_eq!(inflate(&mut inflater, &empty).expect("empty"), b"");
+    }
     // A compressed message with no payload at all is an empty message too.
     assert_eq!(inflate(&mut inflater, &[]).expect("no payload"), b"");
     let next = compress(&mut deflater, b"after");
