@@ -188,7 +188,11 @@ impl WsClient {
                 level: config.deflate.level,
                 threshold: config.deflate.threshold,
             }),
-            _ => None,
+            // An extension we did not offer fails the connection (RFC 6455 §4.1).
+            (Some(answer), false) => {
+                return Err(HandshakeError::UnexpectedExtension(answer.clone()).into());
+            }
+            (None, _) => None,
         };
         let (decoder, encoder) = connection(Role::Client, config.limits, compression);
         Ok(WsClient {

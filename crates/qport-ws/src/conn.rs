@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
@@ -32,8 +32,14 @@ struct Shared {
     id: u64,
     peer: Option<SocketAddr>,
     outgoing: Mutex<Outgoing>,
+    /// Bytes queued and not yet written, wherever they wait (the shared queue or the
+    /// task's write list).
+    queued: AtomicUsize,
     /// Wakes the connection's task when something is queued.
     wake: Notify,
+    /// The task is running a callback: it writes what the callback queued on its own
+    /// afterwards, so sends need not wake it.
+    in_callback: AtomicBool,
     max_queued: usize,
 }
 
@@ -41,7 +47,6 @@ struct Shared {
 pub(crate) struct Outgoing {
     pub(crate) encoder: Encoder,
     pub(crate) queue: VecDeque<Bytes>,
-    pub(crate) queued: usize,
     /// A Close frame has been queued: nothing more may be sent.
     pub(crate) close_sent: bool,
     /// Set by the task when the connection is gone.
@@ -55,7 +60,6 @@ impl Conn {
         let outgoing = Outgoing {
             encoder,
             queue: VecDeque::new(),
-            queued: 0,
             close_sent: false,
             dead: false,
         };
@@ -64,7 +68,9 @@ impl Conn {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 peer,
                 outgoing: Mutex::new(outgoing),
+                queued: AtomicUsize::new(0),
                 wake: Notify::new(),
+                in_callback: AtomicBool::new(false),
                 max_queued,
             }),
         }
@@ -156,25 +162,42 @@ impl Conn {
     }
 
     fn push(&self, out: &mut Outgoing, frame: Bytes) -> Result<(), SendError> {
+        let shared = &self.shared;
+        let queued = shared.queued.load(Ordering::Acquire);
         // The cap is on what piles up behind a peer that does not read; one message
         // alone always fits.
-        if out.queued > 0 && out.queued + frame.len() > self.shared.max_queued {
+        if queued > 0 && queued + frame.len() > shared.max_queued {
             out.dead = true;
-            tracing::warn!(
-                id = self.shared.id,
-                queued = out.queued,
-                "slow consumer: closing"
-            );
-            self.shared.wake.notify_one();
+            tracing::warn!(id = shared.id, queued, "slow consumer: closing");
+            shared.wake.notify_one();
             return Err(SendError::SlowConsumer {
-                queued: out.queued,
-                max: self.shared.max_queued,
+                queued,
+                max: shared.max_queued,
             });
         }
-        out.queued += frame.len();
+        shared.queued.fetch_add(frame.len(), Ordering::AcqRel);
         out.queue.push_back(frame);
-        self.shared.wake.notify_one();
+        if !shared.in_callback.load(Ordering::Acquire) {
+            shared.wake.notify_one();
+        }
         Ok(())
+    }
+
+    /// Queues `frame` ahead of everything (the 101 response, before what `init` sent).
+    pub(crate) fn push_front(&self, frame: Bytes) {
+        let mut out = self.lock();
+        self.shared.queued.fetch_add(frame.len(), Ordering::AcqRel);
+        out.queue.push_front(frame);
+    }
+
+    /// Counts bytes the task has written.
+    pub(crate) fn written(&self, bytes: usize) {
+        self.shared.queued.fetch_sub(bytes, Ordering::AcqRel);
+    }
+
+    /// Marks the stretch in which the task runs callbacks (see `in_callback`).
+    pub(crate) fn set_in_callback(&self, running: bool) {
+        self.shared.in_callback.store(running, Ordering::Release);
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Outgoing> {

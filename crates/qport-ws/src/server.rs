@@ -222,12 +222,8 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         negotiated.as_ref().map(|(_, answer)| answer.as_str()),
         &handshake.response_headers,
     );
-    {
-        // The 101 goes out before anything `init` queued.
-        let mut out = conn.lock();
-        out.queued += response.len();
-        out.queue.push_front(Bytes::from(response));
-    }
+    // The 101 goes out before anything `init` queued.
+    conn.push_front(Bytes::from(response));
     handler.after_init(&conn);
     let mut session = Session {
         stream: &stream,
@@ -238,6 +234,7 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         config: &config,
         close_deadline: None,
         finished: false,
+        close_sent: false,
     };
     if let Err(error) = session.run(&mut handler).await {
         tracing::debug!(id = conn.id(), %error, "connection ended");
@@ -308,14 +305,18 @@ struct Session<'a, T> {
     /// The closing handshake is over (or the connection failed): write what is queued,
     /// then end.
     finished: bool,
+    /// We have queued a Close (as last seen under the lock).
+    close_sent: bool,
 }
 
 impl<T: Transport> Session<'_, T> {
     async fn run<H: Handler>(&mut self, handler: &mut H) -> io::Result<()> {
         loop {
             self.handle_events(handler);
-            self.take_queued();
-            if self.close_deadline.is_none() && self.conn.lock().close_sent {
+            if self.take_queued() {
+                return Ok(());
+            }
+            if self.close_deadline.is_none() && self.close_sent {
                 self.close_deadline = Some(Instant::now() + self.config.close_timeout);
             }
             // Write at once what the socket takes.
@@ -325,9 +326,6 @@ impl<T: Transport> Session<'_, T> {
                     Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
                     Err(error) => return Err(error),
                 }
-            }
-            if self.conn.lock().dead {
-                return Ok(());
             }
             if self.finished && self.writing.is_empty() {
                 return Ok(());
@@ -363,6 +361,7 @@ impl<T: Transport> Session<'_, T> {
 
     /// Hands every complete event in the buffer to the handler.
     fn handle_events<H: Handler>(&mut self, handler: &mut H) {
+        self.conn.set_in_callback(true);
         while !self.finished {
             match self.decoder.read(&mut self.buf) {
                 Ok(Some(event)) => self.dispatch(handler, event),
@@ -375,6 +374,7 @@ impl<T: Transport> Session<'_, T> {
                 }
             }
         }
+        self.conn.set_in_callback(false);
         // An idle connection keeps no read buffer: 10,000 quiet browsers must not cost
         // 4 KiB each. (A busy one gets its buffer back from the allocator's free lists.)
         if self.buf.is_empty() && self.buf.capacity() > 0 {
@@ -383,7 +383,7 @@ impl<T: Transport> Session<'_, T> {
     }
 
     fn dispatch<H: Handler>(&mut self, handler: &mut H, event: Event) {
-        let closing = self.conn.lock().close_sent;
+        let closing = self.close_sent || self.conn.lock().close_sent;
         match event {
             // After our Close, data is read but not delivered (RFC 6455 §5.5.1).
             Event::Message(_) | Event::Ping(_) | Event::Pong(_) if closing => {}
@@ -400,10 +400,13 @@ impl<T: Transport> Session<'_, T> {
         }
     }
 
-    /// Moves what other tasks queued into the local write list.
-    fn take_queued(&mut self) {
+    /// Moves what was queued into the local write list, and notes whether a Close has
+    /// gone out. `true`: the connection is dead (a slow consumer), end now.
+    fn take_queued(&mut self) -> bool {
         let mut out = self.conn.lock();
         self.writing.extend(out.queue.drain(..));
+        self.close_sent = out.close_sent;
+        out.dead
     }
 
     fn write_some(&mut self) -> io::Result<usize> {
@@ -428,7 +431,7 @@ impl<T: Transport> Session<'_, T> {
                 left = 0;
             }
         }
-        self.conn.lock().queued -= written;
+        self.conn.written(written);
         Ok(written)
     }
 }
