@@ -60,6 +60,9 @@ pub struct WsArgs {
     /// Idle connections for the memory case; 0 leaves it out [default: 10000, quick 100].
     #[arg(long)]
     idle_conns: Option<usize>,
+    /// The servers to measure (all by default; one alone is for profiling it).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ServerKind::RawTcp, ServerKind::Qport, ServerKind::Yawc])]
+    servers: Vec<ServerKind>,
     /// The yawc echo binary [default: examples/yawc_echo beside this binary, where
     /// `cargo build --release -p qport-ws --examples` puts it]. A full run needs it; a quick
     /// run without it leaves yawc out.
@@ -119,6 +122,7 @@ impl WsArgs {
         }
         let yawc = self.yawc.clone().or_else(servers::default_yawc_path);
         let yawc = match yawc {
+            _ if !self.servers.contains(&ServerKind::Yawc) => None,
             Some(path) if path.is_file() => Some(path),
             missing if self.quick => {
                 eprintln!(
@@ -162,10 +166,10 @@ pub fn run(args: &WsArgs) -> io::Result<()> {
     }
     let load_before = resources::load_average();
     let yawc_path = plan.yawc.clone().unwrap_or_default();
-    let mut kinds = vec![ServerKind::RawTcp, ServerKind::Qport];
-    if plan.yawc.is_some() {
-        kinds.push(ServerKind::Yawc);
-    }
+    let mut kinds = args.servers.clone();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds.retain(|&kind| kind != ServerKind::Yawc || plan.yawc.is_some());
     let servers = kinds
         .iter()
         .map(|&kind| ServerChild::spawn(kind, &yawc_path, plan.server_cpu))

@@ -29,7 +29,7 @@ use crate::child::announce_and_watch_parent;
 /// Bytes the raw echo reads at a time.
 const RAW_READ_CHUNK: usize = 64 * 1024;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum ServerKind {
     RawTcp,
     Qport,
