@@ -291,8 +291,9 @@ impl WsClient {
                     return Ok(Received::Closed(frame));
                 }
                 Ok(None) => {
-                    if self.buf.capacity() - self.buf.len() < 1024 {
-                        self.buf.reserve(4096);
+                    let wanted = self.decoder.wanted().max(self.buf.len() + 1024);
+                    if self.buf.capacity() < wanted {
+                        self.buf.reserve(wanted.max(4096) - self.buf.len());
                     }
                     if self.stream.read_buf(&mut self.buf).await? == 0 {
                         self.closed = true;

@@ -88,9 +88,22 @@ impl Conn {
 
     /// Sends a message as it is (text stays text): an echo's reply.
     pub fn send(&self, message: &Message) -> Result<(), SendError> {
-        match message {
-            Message::Text(text) => self.send_message(true, text),
-            Message::Binary(bytes) => self.send_message(false, bytes),
+        let (text, payload) = match message {
+            Message::Text(text) => (true, text),
+            Message::Binary(bytes) => (false, bytes),
+        };
+        let mut out = self.lock();
+        if out.close_sent || out.dead {
+            return Err(SendError::Closed);
+        }
+        let mut frame = Vec::with_capacity(14);
+        // A big payload goes out behind its header without being copied.
+        match out.encoder.encode_message_shared(text, payload, &mut frame) {
+            Some(payload) => {
+                self.push(&mut out, Bytes::from(frame))?;
+                self.push(&mut out, payload)
+            }
+            None => self.push(&mut out, Bytes::from(frame)),
         }
     }
 

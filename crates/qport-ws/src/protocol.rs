@@ -14,7 +14,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::close::{parse_close_payload, CloseFrame};
 use crate::deflate::{DeflateParams, Deflater, Inflater, Role};
 use crate::error::ProtocolError;
-use crate::frame::{encode_frame, FrameHeader, Opcode};
+use crate::frame::{encode_frame, FrameHeader, Opcode, MAX_HEADER_LEN};
 use crate::mask::apply_mask;
 use crate::utf8::Utf8Validator;
 
@@ -77,10 +77,16 @@ struct Incoming {
     control: Vec<u8>,
 }
 
+/// A binary frame up to this size is read whole before it is decoded, so it is taken
+/// without a copy; text is always taken as it arrives, to fail fast on bad UTF-8.
+const WHOLE_FRAME_MAX: u64 = 1 << 20;
+
 /// The receiving half.
 pub struct Decoder {
     role: Role,
     limits: Limits,
+    /// Bytes a whole frame needs, when the decoder waits for one (see `wanted`).
+    wanted: usize,
     inflater: Option<Inflater>,
     frame: Option<Incoming>,
     message: Option<Partial>,
@@ -118,6 +124,7 @@ pub fn connection(
     let decoder = Decoder {
         role,
         limits,
+        wanted: 0,
         inflater: compression.map(|c| Inflater::new(&c.params, role)),
         frame: None,
         message: None,
@@ -156,8 +163,16 @@ impl Decoder {
                 };
                 self.check(&header)?;
                 if let Some(event) = self.whole_frame(&header, header_len, buf)? {
+                    self.wanted = 0;
                     return Ok(Some(event));
                 }
+                let total = header_len as u64 + header.payload_len;
+                let whole_binary = header.fin && !header.rsv1 && header.opcode == Opcode::Binary;
+                if whole_binary && total <= WHOLE_FRAME_MAX {
+                    self.wanted = total as usize;
+                    return Ok(None);
+                }
+                self.wanted = 0;
                 self.begin(header, header_len, buf);
             }
             let Some(event) = self.payload(buf)? else {
@@ -169,6 +184,12 @@ impl Decoder {
             return Ok(Some(event));
         }
         Ok(None)
+    }
+
+    /// How many bytes the buffer should hold for the next read: the size of a whole
+    /// frame the decoder is waiting for, or 0.
+    pub fn wanted(&self) -> usize {
+        self.wanted
     }
 
     /// Checks a frame header against the connection's role, extensions and state.
@@ -366,6 +387,37 @@ impl Encoder {
             }
             _ => encode_frame(out, true, false, opcode, payload, mask),
         }
+    }
+
+    /// Frames a message whose payload is already in a `Bytes`: when it goes out as it is
+    /// (a server's uncompressed frame), only the header is made and the payload is sent
+    /// behind it without a copy; otherwise the whole frame is made in `out`. Returns the
+    /// payload to send after `out`, if any.
+    pub fn encode_message_shared(
+        &mut self,
+        text: bool,
+        payload: &Bytes,
+        out: &mut Vec<u8>,
+    ) -> Option<Bytes> {
+        let compressing = self.deflater.is_some() && payload.len() >= self.deflate_threshold;
+        // Small payloads are cheaper copied than sent as a second buffer.
+        if compressing || self.role == Role::Client || payload.len() < 1024 {
+            self.encode_message(text, payload, out);
+            return None;
+        }
+        let header = FrameHeader {
+            fin: true,
+            rsv1: false,
+            rsv2: false,
+            rsv3: false,
+            opcode: if text { Opcode::Text } else { Opcode::Binary },
+            mask: None,
+            payload_len: payload.len() as u64,
+        };
+        let mut bytes = [0u8; MAX_HEADER_LEN];
+        let len = header.write(&mut bytes);
+        out.extend_from_slice(&bytes[..len]);
+        Some(payload.clone())
     }
 
     /// Appends a control frame (ping, pong, close); payloads over 125 bytes are cut.

@@ -253,7 +253,9 @@ async fn linger<T: Transport>(mut stream: T, limit: Duration) {
         return;
     }
     let drained = async {
-        let mut sink = [0u8; 4096];
+        // On the heap: a stack array held across the await would sit in every
+        // connection's future for the connection's whole life.
+        let mut sink = vec![0u8; 4096];
         loop {
             match stream.read(&mut sink).await {
                 Ok(0) | Err(_) => break,
@@ -344,8 +346,13 @@ impl<T: Transport> Session<'_, T> {
                 _ = self.conn.wake().notified() => {}
                 ready = self.stream.readable(), if !self.finished => {
                     ready?;
-                    if self.buf.capacity() - self.buf.len() < READ_CHUNK / 4 {
-                        self.buf.reserve(READ_CHUNK);
+                    if self.buf.capacity() == 0 {
+                        self.buf = spare_buffer();
+                    }
+                    // A whole frame the decoder waits for is read at once.
+                    let wanted = self.decoder.wanted().max(self.buf.len() + READ_CHUNK / 4);
+                    if self.buf.capacity() < wanted {
+                        self.buf.reserve(wanted.max(READ_CHUNK) - self.buf.len());
                     }
                     match self.stream.try_read_buf(&mut self.buf) {
                         Ok(0) => return Ok(()),
@@ -375,10 +382,11 @@ impl<T: Transport> Session<'_, T> {
             }
         }
         self.conn.set_in_callback(false);
-        // An idle connection keeps no read buffer: 10,000 quiet browsers must not cost
-        // 4 KiB each. (A busy one gets its buffer back from the allocator's free lists.)
+        // An idle connection keeps no read buffer (10,000 quiet browsers must not cost
+        // 4 KiB each): an empty one goes back to the thread's spares, and the next read
+        // takes one from there without a trip to the allocator.
         if self.buf.is_empty() && self.buf.capacity() > 0 {
-            self.buf = BytesMut::new();
+            return_buffer(std::mem::take(&mut self.buf));
         }
     }
 
@@ -434,6 +442,33 @@ impl<T: Transport> Session<'_, T> {
         self.conn.written(written);
         Ok(written)
     }
+}
+
+thread_local! {
+    /// Empty read buffers of this thread's idle connections, for the next one to read.
+    static SPARE_BUFFERS: std::cell::RefCell<Vec<BytesMut>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Most spare buffers a thread keeps (only as many as connections read at once matter).
+const MAX_SPARE_BUFFERS: usize = 64;
+
+fn spare_buffer() -> BytesMut {
+    SPARE_BUFFERS
+        .with(|spares| spares.borrow_mut().pop())
+        .unwrap_or_else(|| BytesMut::with_capacity(READ_CHUNK))
+}
+
+fn return_buffer(buf: BytesMut) {
+    // Only ordinary-sized buffers: a big message's buffer is given back to the allocator.
+    if buf.capacity() < READ_CHUNK || buf.capacity() > 16 * READ_CHUNK {
+        return;
+    }
+    SPARE_BUFFERS.with(|spares| {
+        let mut spares = spares.borrow_mut();
+        if spares.len() < MAX_SPARE_BUFFERS {
+            spares.push(buf);
+        }
+    });
 }
 
 async fn sleep_until_or_never(deadline: Option<Instant>) {
