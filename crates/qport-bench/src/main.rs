@@ -24,6 +24,7 @@ mod messages;
 mod qport;
 mod report;
 mod roundtrip;
+mod stats;
 mod ws;
 
 use std::process::ExitCode;

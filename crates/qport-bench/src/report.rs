@@ -6,6 +6,8 @@ use std::fmt::Write;
 
 use serde_json::json;
 
+use crate::stats::{median, median_of, ratio_cell, ratios, thousands, verdict, InRound};
+
 use crate::child::ServerKind;
 use crate::measure::{Load, Measurement};
 
@@ -181,91 +183,8 @@ fn pair<'a>(
     Some((qport?, baseline?))
 }
 
-/// `f(qport) / f(baseline)` for each round both were measured in.
-fn ratios(
-    qport: &[&Measurement],
-    baseline: &[&Measurement],
-    f: impl Fn(&Measurement) -> f64,
-) -> Vec<f64> {
-    qport
-        .iter()
-        .filter_map(|q| {
-            let b = baseline.iter().find(|b| b.round == q.round)?;
-            Some(f(q) / f(b))
-        })
-        .collect()
-}
-
-fn ratio_cell(
-    qport: &[&Measurement],
-    baseline: &[&Measurement],
-    f: impl Fn(&Measurement) -> f64,
-) -> String {
-    let each = ratios(qport, baseline, f);
-    let rounds: Vec<String> = each.iter().map(|r| format!("{r:.2}")).collect();
-    format!("{:.2}× [{}]", median(each.clone()), rounds.join(", "))
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "**missed**"
-    }
-}
-
-fn median_of(runs: &[&Measurement], f: impl Fn(&Measurement) -> f64) -> f64 {
-    median(runs.iter().map(|m| f(m)).collect())
-}
-
-/// The middle value (the mean of the two middle ones for an even count); NaN for none.
-fn median(mut values: Vec<f64>) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
-    }
-}
-
-/// A whole number with thousands separators: `1234567.8` → `1,234,568`.
-fn thousands(value: f64) -> String {
-    if !value.is_finite() {
-        return format!("{value}");
-    }
-    let digits = format!("{:.0}", value.abs());
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if value < 0.0 {
-        grouped.insert(0, '-');
-    }
-    grouped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(vec![]).is_nan());
-    }
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(1_234_567.8), "1,234,568");
-        assert_eq!(thousands(999.0), "999");
-        assert_eq!(thousands(1000.0), "1,000");
+impl InRound for Measurement {
+    fn round(&self) -> usize {
+        self.round
     }
 }

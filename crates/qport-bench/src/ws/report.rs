@@ -7,6 +7,8 @@ use std::fmt::Write;
 
 use serde_json::json;
 
+use crate::stats::{median, median_of, ratio_cell, ratios, thousands, verdict, InRound};
+
 use super::measure::{Case, Measurement};
 use super::memory::IdleMemory;
 use super::servers::ServerKind;
@@ -224,74 +226,10 @@ fn targets_table(out: &mut String, cases: &Cases, idle: &[IdleMemory]) {
     }
 }
 
-/// `f(qport) / f(baseline)` for each round both were measured in.
-fn ratios(
-    qport: &[&Measurement],
-    baseline: &[&Measurement],
-    f: impl Fn(&Measurement) -> f64,
-) -> Vec<f64> {
-    qport
-        .iter()
-        .filter_map(|q| {
-            let b = baseline.iter().find(|b| b.round == q.round)?;
-            Some(f(q) / f(b))
-        })
-        .collect()
-}
-
-fn ratio_cell(
-    qport: &[&Measurement],
-    baseline: &[&Measurement],
-    f: impl Fn(&Measurement) -> f64,
-) -> String {
-    let each = ratios(qport, baseline, f);
-    let rounds: Vec<String> = each.iter().map(|r| format!("{r:.2}")).collect();
-    format!("{:.2}× [{}]", median(each.clone()), rounds.join(", "))
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "**missed**"
+impl InRound for Measurement {
+    fn round(&self) -> usize {
+        self.round
     }
-}
-
-fn median_of(runs: &[&Measurement], f: impl Fn(&Measurement) -> f64) -> f64 {
-    median(runs.iter().map(|m| f(m)).collect())
-}
-
-/// The middle value (the mean of the two middle ones for an even count); NaN for none.
-fn median(mut values: Vec<f64>) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
-    }
-}
-
-/// A whole number with thousands separators: `1234567.8` → `1,234,568`.
-fn thousands(value: f64) -> String {
-    if !value.is_finite() {
-        return format!("{value}");
-    }
-    let digits = format!("{:.0}", value.abs());
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if value < 0.0 && digits != "0" {
-        grouped.insert(0, '-');
-    }
-    grouped
 }
 
 #[cfg(test)]
@@ -299,24 +237,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(vec![]).is_nan());
-    }
-
-    #[test]
     fn sizes_read_as_bytes_or_kib() {
         assert_eq!(size_label(16), "16 B");
         assert_eq!(size_label(1024), "1 KiB");
         assert_eq!(size_label(65536), "64 KiB");
         assert_eq!(size_label(1500), "1500 B");
-    }
-
-    #[test]
-    fn thousands_groups_digits_and_keeps_the_sign() {
-        assert_eq!(thousands(1_234_567.8), "1,234,568");
-        assert_eq!(thousands(-2_500.0), "-2,500");
-        assert_eq!(thousands(-0.2), "0");
     }
 }
