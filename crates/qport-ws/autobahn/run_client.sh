@@ -2,8 +2,8 @@
 # Autobahn|Testsuite against our client: wstest in fuzzingserver mode on a free loopback
 # port, and examples/autobahn_client (permessage-deflate offered, every message echoed)
 # running each case against it. wstest is the private CPython 2.7 install that
-# ../shared/autobahn/run.sh makes (same AB_HOME); when it is not there yet, a one-case run
-# of run_server.sh installs it.
+# fuzzingclient.sh (beside this script) makes (same AB_HOME); when it is not there yet, a
+# one-case run of run_server.sh installs it.
 #
 #   crates/qport-ws/autobahn/run_client.sh [REPORT_DIR]      (default target/autobahn/client)
 #
@@ -19,16 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 here=crates/qport-ws/autobahn
 
-if [[ ! -f ../shared/autobahn/run.sh ]]; then
-  echo "autobahn: ../shared/autobahn/run.sh is missing (the shared folder beside the repo root has the recipe)" >&2
-  exit 2
-fi
 out=${1:-target/autobahn/client}
 target=${CARGO_TARGET_DIR:-target}
 CASES=${CASES:-'["*"]'}
 EXCLUDE=${EXCLUDE:-'[]'}
 AB_TIMEOUT=${AB_TIMEOUT:-3600}
-# As run.sh lays it out.
+# As fuzzingclient.sh lays it out.
 AB_HOME=${AB_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/autobahn-py27}
 export AB_HOME
 PY27=$AB_HOME/py27/usr/bin/python2.7
@@ -84,7 +80,7 @@ if [[ $rc -ne 0 || ! -f $out/index.json ]]; then
   exit 2
 fi
 
-# The same verdicts as run.sh's summary, with Autobahn's own words for each bad case.
+# The same verdicts as fuzzingclient.sh's summary, with Autobahn's own words for each bad case.
 python3 - "$out" "$secs" "${STRICT:-0}" >"$out/summary.txt" <<'PY' && status=0 || status=$?
 import json, os, sys
 from collections import Counter

@@ -1,21 +1,18 @@
 #!/usr/bin/env bash
 # Autobahn|Testsuite against our server: ws_echo (release, permessage-deflate on) on a free
-# loopback port, tested by the fuzzingclient recipe ../shared/autobahn/run.sh (the shared
-# folder beside the repo root). By default sections 1-10, strict.
+# loopback port, tested by the fuzzingclient recipe beside this script (fuzzingclient.sh,
+# our copy of the team's shared recipe, so a clean checkout has all it needs). By default
+# sections 1-10, strict.
 #
 #   crates/qport-ws/autobahn/run_server.sh [REPORT_DIR]      (default target/autobahn/server)
 #
 # Environment: CASES (default sections 1-7, 9, 10), STRICT (default 1); the rest (AB_HOME,
-# EXCLUDE, AB_TIMEOUT) as run.sh reads them. The first run installs wstest (1-2 minutes).
-# Exit status: run.sh's: 0 every case passed, 1 some did not, 2 a setup problem.
+# EXCLUDE, AB_TIMEOUT) as fuzzingclient.sh reads them. The first run installs wstest (1-2 minutes).
+# Exit status: fuzzingclient.sh's: 0 every case passed, 1 some did not, 2 a setup problem.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
-recipe=../shared/autobahn/run.sh
-if [[ ! -f $recipe ]]; then
-  echo "autobahn: $recipe is missing (the shared folder beside the repo root has the recipe)" >&2
-  exit 2
-fi
+recipe=crates/qport-ws/autobahn/fuzzingclient.sh
 out=${1:-target/autobahn/server}
 target=${CARGO_TARGET_DIR:-target}
 
