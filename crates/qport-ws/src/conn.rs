@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use tokio::sync::Notify;
+use tokio::sync::mpsc;
 
 use crate::close::close_payload;
 use crate::frame::{encode_frame, Opcode};
@@ -35,8 +35,11 @@ struct Shared {
     /// Bytes queued and not yet written, wherever they wait (the shared queue or the
     /// task's write list).
     queued: AtomicUsize,
-    /// Wakes the connection's task when something is queued.
-    wake: Notify,
+    /// Wakes the connection's task when something is queued (a channel, not a `Notify`:
+    /// waiting on it registers the task without taking a lock on every pass).
+    wake: mpsc::UnboundedSender<()>,
+    /// A wake-up is on its way: later sends need not send another.
+    wake_pending: AtomicBool,
     /// The task is running a callback: it writes what the callback queued on its own
     /// afterwards, so sends need not wake it.
     in_callback: AtomicBool,
@@ -56,24 +59,32 @@ pub(crate) struct Outgoing {
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Conn {
-    pub(crate) fn new(peer: Option<SocketAddr>, encoder: Encoder, max_queued: usize) -> Conn {
+    /// The connection and the receiving end of its wake-ups, for its task.
+    pub(crate) fn new(
+        peer: Option<SocketAddr>,
+        encoder: Encoder,
+        max_queued: usize,
+    ) -> (Conn, mpsc::UnboundedReceiver<()>) {
+        let (wake, woken) = mpsc::unbounded_channel();
         let outgoing = Outgoing {
             encoder,
             queue: VecDeque::new(),
             close_sent: false,
             dead: false,
         };
-        Conn {
+        let conn = Conn {
             shared: Arc::new(Shared {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 peer,
                 outgoing: Mutex::new(outgoing),
                 queued: AtomicUsize::new(0),
-                wake: Notify::new(),
+                wake,
+                wake_pending: AtomicBool::new(false),
                 in_callback: AtomicBool::new(false),
                 max_queued,
             }),
-        }
+        };
+        (conn, woken)
     }
 
     /// A number unique to this connection within the process.
@@ -182,7 +193,7 @@ impl Conn {
         if queued > 0 && queued + frame.len() > shared.max_queued {
             out.dead = true;
             tracing::warn!(id = shared.id, queued, "slow consumer: closing");
-            shared.wake.notify_one();
+            self.wake();
             return Err(SendError::SlowConsumer {
                 queued,
                 max: shared.max_queued,
@@ -191,7 +202,7 @@ impl Conn {
         shared.queued.fetch_add(frame.len(), Ordering::AcqRel);
         out.queue.push_back(frame);
         if !shared.in_callback.load(Ordering::Acquire) {
-            shared.wake.notify_one();
+            self.wake();
         }
         Ok(())
     }
@@ -221,8 +232,16 @@ impl Conn {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub(crate) fn wake(&self) -> &Notify {
-        &self.shared.wake
+    /// Wakes the task unless a wake-up is already on its way.
+    fn wake(&self) {
+        if !self.shared.wake_pending.swap(true, Ordering::AcqRel) {
+            let _ = self.shared.wake.send(());
+        }
+    }
+
+    /// The task is about to look at the queue: later sends must wake it again.
+    pub(crate) fn woken(&self) {
+        self.shared.wake_pending.store(false, Ordering::Release);
     }
 }
 

@@ -208,7 +208,7 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         limits.max_message = limits.max_message.min(config.deflate.max_inflated);
     }
     let (decoder, encoder) = connection(Role::Server, limits, compression);
-    let conn = Conn::new(peer, encoder, config.max_queued_bytes);
+    let (conn, woken) = Conn::new(peer, encoder, config.max_queued_bytes);
     let mut handler = match H::init(&mut handshake, &conn, &context) {
         Ok(handler) => handler,
         Err(reject) => {
@@ -235,6 +235,7 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         close_deadline: None,
         finished: false,
         close_sent: false,
+        woken,
     };
     if let Err(error) = session.run(&mut handler).await {
         tracing::debug!(id = conn.id(), %error, "connection ended");
@@ -309,6 +310,8 @@ struct Session<'a, T> {
     finished: bool,
     /// We have queued a Close (as last seen under the lock).
     close_sent: bool,
+    /// Wake-ups from sends made outside the task's own callbacks.
+    woken: tokio::sync::mpsc::UnboundedReceiver<()>,
 }
 
 impl<T: Transport> Session<'_, T> {
@@ -343,7 +346,7 @@ impl<T: Transport> Session<'_, T> {
                         Err(error) => return Err(error),
                     }
                 }
-                _ = self.conn.wake().notified() => {}
+                _ = self.woken.recv() => {}
                 ready = self.stream.readable(), if !self.finished => {
                     ready?;
                     if self.buf.capacity() == 0 {
@@ -411,6 +414,8 @@ impl<T: Transport> Session<'_, T> {
     /// Moves what was queued into the local write list, and notes whether a Close has
     /// gone out. `true`: the connection is dead (a slow consumer), end now.
     fn take_queued(&mut self) -> bool {
+        self.conn.woken();
+        while self.woken.try_recv().is_ok() {}
         let mut out = self.conn.lock();
         self.writing.extend(out.queue.drain(..));
         self.close_sent = out.close_sent;
