@@ -40,6 +40,9 @@ struct Shared {
     wake: mpsc::UnboundedSender<()>,
     /// A wake-up is on its way: later sends need not send another.
     wake_pending: AtomicBool,
+    /// A Close frame has been queued: nothing more may be sent. Set under the outgoing
+    /// lock, so a send that holds it sees it; read without the lock by the task.
+    close_sent: AtomicBool,
     /// The task is running a callback: it writes what the callback queued on its own
     /// afterwards, so sends need not wake it.
     in_callback: AtomicBool,
@@ -50,8 +53,6 @@ struct Shared {
 pub(crate) struct Outgoing {
     pub(crate) encoder: Encoder,
     pub(crate) queue: VecDeque<Bytes>,
-    /// A Close frame has been queued: nothing more may be sent.
-    pub(crate) close_sent: bool,
     /// Set by the task when the connection is gone.
     pub(crate) dead: bool,
 }
@@ -69,7 +70,6 @@ impl Conn {
         let outgoing = Outgoing {
             encoder,
             queue: VecDeque::new(),
-            close_sent: false,
             dead: false,
         };
         let conn = Conn {
@@ -80,6 +80,7 @@ impl Conn {
                 queued: AtomicUsize::new(0),
                 wake,
                 wake_pending: AtomicBool::new(false),
+                close_sent: AtomicBool::new(false),
                 in_callback: AtomicBool::new(false),
                 max_queued,
             }),
@@ -104,7 +105,7 @@ impl Conn {
             Message::Binary(bytes) => (false, bytes),
         };
         let mut out = self.lock();
-        if out.close_sent || out.dead {
+        if self.close_sent() || out.dead {
             return Err(SendError::Closed);
         }
         let mut frame = Vec::with_capacity(14);
@@ -130,7 +131,7 @@ impl Conn {
     /// message sent to many connections is framed once.
     pub fn send_frame(&self, frame: Bytes) -> Result<(), SendError> {
         let mut out = self.lock();
-        if out.close_sent || out.dead {
+        if self.close_sent() || out.dead {
             return Err(SendError::Closed);
         }
         self.push(&mut out, frame)
@@ -140,19 +141,19 @@ impl Conn {
     /// the connection ends when the peer answers, or after a timeout.
     pub fn close(&self, code: u16, reason: &str) {
         let mut out = self.lock();
-        if out.close_sent || out.dead {
+        if self.close_sent() || out.dead {
             return;
         }
         let mut frame = Vec::new();
         out.encoder
             .encode_control(Opcode::Close, &close_payload(code, reason), &mut frame);
-        out.close_sent = true;
+        self.shared.close_sent.store(true, Ordering::Release);
         let _ = self.push(&mut out, Bytes::from(frame));
     }
 
     pub(crate) fn pong(&self, payload: &[u8]) {
         let mut out = self.lock();
-        if out.close_sent || out.dead {
+        if self.close_sent() || out.dead {
             return;
         }
         let mut frame = Vec::new();
@@ -165,19 +166,19 @@ impl Conn {
     /// peer's Close, or the close for a protocol error).
     pub(crate) fn close_with_payload(&self, payload: &[u8]) {
         let mut out = self.lock();
-        if out.close_sent || out.dead {
+        if self.close_sent() || out.dead {
             return;
         }
         let mut frame = Vec::new();
         out.encoder
             .encode_control(Opcode::Close, payload, &mut frame);
-        out.close_sent = true;
+        self.shared.close_sent.store(true, Ordering::Release);
         let _ = self.push(&mut out, Bytes::from(frame));
     }
 
     fn send_message(&self, text: bool, payload: &[u8]) -> Result<(), SendError> {
         let mut out = self.lock();
-        if out.close_sent || out.dead {
+        if self.close_sent() || out.dead {
             return Err(SendError::Closed);
         }
         let mut frame = Vec::with_capacity(payload.len() + 14);
@@ -230,6 +231,11 @@ impl Conn {
             .outgoing
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether a Close frame has been queued.
+    pub(crate) fn close_sent(&self) -> bool {
+        self.shared.close_sent.load(Ordering::Acquire)
     }
 
     /// Wakes the task unless a wake-up is already on its way.

@@ -234,7 +234,6 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         config: &config,
         close_deadline: None,
         finished: false,
-        close_sent: false,
         woken,
     };
     if let Err(error) = session.run(&mut handler).await {
@@ -308,8 +307,6 @@ struct Session<'a, T> {
     /// The closing handshake is over (or the connection failed): write what is queued,
     /// then end.
     finished: bool,
-    /// We have queued a Close (as last seen under the lock).
-    close_sent: bool,
     /// Wake-ups from sends made outside the task's own callbacks.
     woken: tokio::sync::mpsc::UnboundedReceiver<()>,
 }
@@ -321,7 +318,7 @@ impl<T: Transport> Session<'_, T> {
             if self.take_queued() {
                 return Ok(());
             }
-            if self.close_deadline.is_none() && self.close_sent {
+            if self.close_deadline.is_none() && self.conn.close_sent() {
                 self.close_deadline = Some(Instant::now() + self.config.close_timeout);
             }
             // Write at once what the socket takes.
@@ -394,7 +391,7 @@ impl<T: Transport> Session<'_, T> {
     }
 
     fn dispatch<H: Handler>(&mut self, handler: &mut H, event: Event) {
-        let closing = self.close_sent || self.conn.lock().close_sent;
+        let closing = self.conn.close_sent();
         match event {
             // After our Close, data is read but not delivered (RFC 6455 §5.5.1).
             Event::Message(_) | Event::Ping(_) | Event::Pong(_) if closing => {}
@@ -411,14 +408,13 @@ impl<T: Transport> Session<'_, T> {
         }
     }
 
-    /// Moves what was queued into the local write list, and notes whether a Close has
-    /// gone out. `true`: the connection is dead (a slow consumer), end now.
+    /// Moves what was queued into the local write list. `true`: the connection is dead
+    /// (a slow consumer), end now.
     fn take_queued(&mut self) -> bool {
         self.conn.woken();
         while self.woken.try_recv().is_ok() {}
         let mut out = self.conn.lock();
         self.writing.extend(out.queue.drain(..));
-        self.close_sent = out.close_sent;
         out.dead
     }
 
