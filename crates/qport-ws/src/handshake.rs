@@ -107,14 +107,8 @@ impl HandshakeRequest {
         let window = &buf[..buf.len().min(max_len)];
         let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut request = httparse::Request::new(&mut slots);
-        let len = match request.parse(window) {
-            Ok(httparse::Status::Complete(len)) => len,
-            Ok(httparse::Status::Partial) if buf.len() >= max_len => {
-                return Err(HandshakeError::HeadTooLong { max: max_len })
-            }
-            Ok(httparse::Status::Partial) => return Ok(None),
-            Err(httparse::Error::TooManyHeaders) => return Err(HandshakeError::TooManyHeaders),
-            Err(e) => return Err(HandshakeError::Malformed(httparse_reason(e))),
+        let Some(len) = head_len(request.parse(window), buf.len(), max_len)? else {
+            return Ok(None);
         };
         let method = request.method.unwrap_or_default();
         if method != "GET" {
@@ -325,14 +319,8 @@ pub fn parse_response(
     let window = &buf[..buf.len().min(max_len)];
     let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut response = httparse::Response::new(&mut slots);
-    let len = match response.parse(window) {
-        Ok(httparse::Status::Complete(len)) => len,
-        Ok(httparse::Status::Partial) if buf.len() >= max_len => {
-            return Err(HandshakeError::HeadTooLong { max: max_len })
-        }
-        Ok(httparse::Status::Partial) => return Ok(None),
-        Err(httparse::Error::TooManyHeaders) => return Err(HandshakeError::TooManyHeaders),
-        Err(e) => return Err(HandshakeError::Malformed(httparse_reason(e))),
+    let Some(len) = head_len(response.parse(window), buf.len(), max_len)? else {
+        return Ok(None);
     };
     let version = response.version.unwrap_or_default();
     if version != 1 {
@@ -512,6 +500,24 @@ fn reason_phrase(status: u16) -> &'static str {
         503 => "Service Unavailable",
         // The reason phrase is optional (RFC 9112 §4); clients go by the code.
         _ => "",
+    }
+}
+
+/// The length of a complete head from httparse's answer; `None` while more may come,
+/// an error once `max_len` bytes hold no complete head.
+fn head_len(
+    parsed: httparse::Result<usize>,
+    received: usize,
+    max_len: usize,
+) -> Result<Option<usize>, HandshakeError> {
+    match parsed {
+        Ok(httparse::Status::Complete(len)) => Ok(Some(len)),
+        Ok(httparse::Status::Partial) if received >= max_len => {
+            Err(HandshakeError::HeadTooLong { max: max_len })
+        }
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(httparse::Error::TooManyHeaders) => Err(HandshakeError::TooManyHeaders),
+        Err(e) => Err(HandshakeError::Malformed(httparse_reason(e))),
     }
 }
 
