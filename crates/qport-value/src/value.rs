@@ -179,6 +179,13 @@ impl Value {
         }
     }
 
+    /// Starts loading a vector's memory into cache (see [`Vector::prefetch`]); nothing
+    /// for other values.
+    #[inline]
+    pub fn prefetch(&self) {
+        with_vector!(self, v => v.prefetch(), _ => ())
+    }
+
     /// A string (char vector).
     pub fn string(text: impl Into<Vec<u8>>) -> Value {
         Value::CharVector(Vector::new(text.into()))

@@ -16,6 +16,9 @@ use crate::primitive::{item_width, needs_swap, Primitive};
 /// Values nested deeper than this are refused rather than risking the stack.
 const MAX_ENCODE_DEPTH: usize = 4096;
 
+/// How many items ahead a list walk prefetches (about one cache miss's worth of work).
+const PREFETCH_DISTANCE: usize = 8;
+
 /// A whole message: header and `value`, for a peer with capability `capability`.
 pub fn encode_message(
     value: &Value,
@@ -96,8 +99,11 @@ fn table_size_hint(table: &Table) -> usize {
 
 /// Where encoded bytes go.
 trait Sink {
-    /// Bytes of a length known where it is called (headers, atoms).
+    /// Bytes of any length, usually long: vectors' items, lambda sources.
     fn put(&mut self, bytes: &[u8]);
+    /// A few bytes of a length fixed at compile time (prefixes, atoms): written with
+    /// fixed-size moves, not a call to `memcpy`.
+    fn put_array<const N: usize>(&mut self, bytes: [u8; N]);
     /// Bytes of any length, often short: strings, symbols, small vectors.
     fn put_text(&mut self, bytes: &[u8]);
     fn put_byte(&mut self, byte: u8);
@@ -113,7 +119,22 @@ impl Sink for Vec<u8> {
         self.extend_from_slice(bytes);
     }
 
-    #[inline]
+    #[inline(always)]
+    fn put_array<const N: usize>(&mut self, bytes: [u8; N]) {
+        self.reserve(N);
+        let len = self.len();
+        // SAFETY: `reserve` left at least N bytes of spare capacity after `len`; they are
+        // all written before `set_len` counts them.
+        unsafe {
+            self.as_mut_ptr()
+                .add(len)
+                .cast::<[u8; N]>()
+                .write_unaligned(bytes);
+            self.set_len(len + N);
+        }
+    }
+
+    #[inline(always)]
     fn put_text(&mut self, bytes: &[u8]) {
         if (4..=16).contains(&bytes.len()) {
             put_short(self, bytes);
@@ -149,7 +170,7 @@ impl Sink for Vec<u8> {
 /// Appends 4 to 16 bytes with fixed-size moves: most strings and symbols are this short,
 /// and a variable-length copy is a call to `memcpy` each time (half the time of a string
 /// column before this).
-#[inline]
+#[inline(always)]
 fn put_short(buf: &mut Vec<u8>, bytes: &[u8]) {
     let n = bytes.len();
     debug_assert!((4..=16).contains(&n));
@@ -199,6 +220,10 @@ struct Counter(u64);
 impl Sink for Counter {
     fn put(&mut self, bytes: &[u8]) {
         self.0 += bytes.len() as u64;
+    }
+
+    fn put_array<const N: usize>(&mut self, _: [u8; N]) {
+        self.0 += N as u64;
     }
 
     fn put_text(&mut self, bytes: &[u8]) {
@@ -252,39 +277,43 @@ impl<S: Sink> Writer<S> {
         }
     }
 
+    /// Any value. Atoms and typed vectors are written here, inlined into the loops that
+    /// call it (a general list's items), so a list of small items costs no call per item;
+    /// lists, dictionaries, tables and functions go through [`Writer::compound`].
+    #[inline(always)]
     fn value(&mut self, value: &Value) -> Result<(), WireError> {
         match value {
-            Value::Bool(b) => self.sink.put(&[-t::BOOLEAN as u8, u8::from(*b)]),
+            Value::Bool(b) => self.sink.put_array([-t::BOOLEAN as u8, u8::from(*b)]),
             Value::Guid(g) => {
                 self.require(self.capability.carries_guid(), -t::GUID)?;
                 self.sink.put_byte(-t::GUID as u8);
-                self.sink.put(&g.0);
+                self.sink.put_array(g.0);
             }
-            Value::Byte(x) => self.sink.put(&[-t::BYTE as u8, *x]),
-            Value::Short(x) => self.atom(-t::SHORT, &x.to_le_bytes()),
-            Value::Int(x) => self.atom(-t::INT, &x.to_le_bytes()),
-            Value::Long(x) => self.atom(-t::LONG, &x.to_le_bytes()),
-            Value::Real(x) => self.atom(-t::REAL, &real_bits(*x).to_le_bytes()),
-            Value::Float(x) => self.atom(-t::FLOAT, &float_bits(*x).to_le_bytes()),
-            Value::Char(x) => self.sink.put(&[-t::CHAR as u8, *x]),
+            Value::Byte(x) => self.sink.put_array([-t::BYTE as u8, *x]),
+            Value::Short(x) => self.atom(-t::SHORT, x.to_le_bytes()),
+            Value::Int(x) => self.atom(-t::INT, x.to_le_bytes()),
+            Value::Long(x) => self.atom(-t::LONG, x.to_le_bytes()),
+            Value::Real(x) => self.atom(-t::REAL, real_bits(*x).to_le_bytes()),
+            Value::Float(x) => self.atom(-t::FLOAT, float_bits(*x).to_le_bytes()),
+            Value::Char(x) => self.sink.put_array([-t::CHAR as u8, *x]),
             Value::Symbol(s) => {
                 self.sink.put_byte(-t::SYMBOL as u8);
                 self.sink.put_text(s.as_bytes_with_nul());
             }
             Value::Timestamp(x) => {
                 self.require_nanosecond_types(-t::TIMESTAMP)?;
-                self.atom(-t::TIMESTAMP, &x.to_le_bytes());
+                self.atom(-t::TIMESTAMP, x.to_le_bytes());
             }
-            Value::Month(x) => self.atom(-t::MONTH, &x.to_le_bytes()),
-            Value::Date(x) => self.atom(-t::DATE, &x.to_le_bytes()),
-            Value::Datetime(x) => self.atom(-t::DATETIME, &float_bits(*x).to_le_bytes()),
+            Value::Month(x) => self.atom(-t::MONTH, x.to_le_bytes()),
+            Value::Date(x) => self.atom(-t::DATE, x.to_le_bytes()),
+            Value::Datetime(x) => self.atom(-t::DATETIME, float_bits(*x).to_le_bytes()),
             Value::Timespan(x) => {
                 self.require_nanosecond_types(-t::TIMESPAN)?;
-                self.atom(-t::TIMESPAN, &x.to_le_bytes());
+                self.atom(-t::TIMESPAN, x.to_le_bytes());
             }
-            Value::Minute(x) => self.atom(-t::MINUTE, &x.to_le_bytes()),
-            Value::Second(x) => self.atom(-t::SECOND, &x.to_le_bytes()),
-            Value::Time(x) => self.atom(-t::TIME, &x.to_le_bytes()),
+            Value::Minute(x) => self.atom(-t::MINUTE, x.to_le_bytes()),
+            Value::Second(x) => self.atom(-t::SECOND, x.to_le_bytes()),
+            Value::Time(x) => self.atom(-t::TIME, x.to_le_bytes()),
             Value::BoolVector(v) => {
                 self.vector_prefix(t::BOOLEAN, v.attribute(), v.len())?;
                 self.sink.put(bytemuck::cast_slice(v.as_slice()));
@@ -334,18 +363,35 @@ impl<S: Sink> Writer<S> {
             Value::MinuteVector(v) => self.items(t::MINUTE, v.attribute(), v.as_slice())?,
             Value::SecondVector(v) => self.items(t::SECOND, v.attribute(), v.as_slice())?,
             Value::TimeVector(v) => self.items(t::TIME, v.attribute(), v.as_slice())?,
+            Value::List(_)
+            | Value::Dict(_)
+            | Value::Table(_)
+            | Value::KeyedTable(_)
+            | Value::Function(_) => self.compound(value)?,
+            Value::Error(_) => {
+                return Err(WireError::NotSerializable(
+                    "an error travels only as the whole payload of a response",
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// Lists, dictionaries, tables and functions: values that hold other values.
+    #[inline(never)]
+    fn compound(&mut self, value: &Value) -> Result<(), WireError> {
+        match value {
             Value::List(items) => {
                 self.vector_prefix(t::GENERAL_LIST, items.attribute(), items.len())?;
                 self.enter()?;
-                for item in items.iter() {
-                    // Strings are the usual items of a general list (string columns): they
-                    // are written here, without a call per item.
-                    if let Value::CharVector(string) = item {
-                        self.vector_prefix(t::CHAR, string.attribute(), string.len())?;
-                        self.sink.put_text(string.as_slice());
-                    } else {
-                        self.value(item)?;
+                let items = items.as_slice();
+                for (i, item) in items.iter().enumerate() {
+                    // Items of a list are usually separate allocations: loading the one a
+                    // few places ahead overlaps its cache miss with the work on this one.
+                    if let Some(ahead) = items.get(i + PREFETCH_DISTANCE) {
+                        ahead.prefetch();
                     }
+                    self.value(item)?;
                 }
                 self.depth -= 1;
             }
@@ -373,9 +419,9 @@ impl<S: Sink> Writer<S> {
                 self.table(&keyed.value)?;
             }
             Value::Function(function) => self.function(function)?,
-            Value::Error(_) => {
+            _ => {
                 return Err(WireError::NotSerializable(
-                    "an error travels only as the whole payload of a response",
+                    "not a list, dictionary, table or function",
                 ))
             }
         }
@@ -383,9 +429,9 @@ impl<S: Sink> Writer<S> {
     }
 
     #[inline]
-    fn atom(&mut self, type_number: i8, bytes: &[u8]) {
+    fn atom<const N: usize>(&mut self, type_number: i8, bytes: [u8; N]) {
         self.sink.put_byte(type_number as u8);
-        self.sink.put(bytes);
+        self.sink.put_array(bytes);
     }
 
     fn items<T: Primitive>(
@@ -437,26 +483,44 @@ impl<S: Sink> Writer<S> {
 
     /// Type, attribute and count: a 4-byte count (unsigned, so up to 2^32 − 1 under
     /// capability 6), or the 0x80 attribute flag and an 8-byte count beyond that.
+    #[inline(always)]
     fn vector_prefix(
         &mut self,
         type_number: i8,
         attribute: Attribute,
         count: usize,
     ) -> Result<(), WireError> {
-        let count = count as u64;
-        if count > i32::MAX as u64 && !self.capability.carries_long_vectors() {
+        if count > i32::MAX as usize {
+            return self.long_vector_prefix(type_number, attribute, count as u64);
+        }
+        let [a, b, c, d] = (count as u32).to_le_bytes();
+        self.sink
+            .put_array([type_number as u8, attribute as u8, a, b, c, d]);
+        Ok(())
+    }
+
+    /// The prefix of a vector of more than 2^31 − 1 items: capability 6 only.
+    #[cold]
+    fn long_vector_prefix(
+        &mut self,
+        type_number: i8,
+        attribute: Attribute,
+        count: u64,
+    ) -> Result<(), WireError> {
+        if !self.capability.carries_long_vectors() {
             return Err(WireError::CapabilityLimit {
                 what: "a vector of more than 2147483647 items",
                 capability: self.capability.byte(),
             });
         }
         if count > u64::from(u32::MAX) {
-            self.sink.put(&[type_number as u8, attribute as u8 | 0x80]);
-            self.sink.put(&count.to_le_bytes());
+            self.sink
+                .put_array([type_number as u8, attribute as u8 | 0x80]);
+            self.sink.put_array(count.to_le_bytes());
         } else {
             let [a, b, c, d] = (count as u32).to_le_bytes();
             self.sink
-                .put(&[type_number as u8, attribute as u8, a, b, c, d]);
+                .put_array([type_number as u8, attribute as u8, a, b, c, d]);
         }
         Ok(())
     }
@@ -464,7 +528,7 @@ impl<S: Sink> Writer<S> {
     /// 98, attribute, 99, the column names, then a general list of the columns.
     fn table(&mut self, table: &Table) -> Result<(), WireError> {
         self.sink
-            .put(&[t::TABLE as u8, table.attribute as u8, t::DICTIONARY as u8]);
+            .put_array([t::TABLE as u8, table.attribute as u8, t::DICTIONARY as u8]);
         self.enter()?;
         self.symbols(table.names().attribute(), table.names())?;
         self.vector_prefix(t::GENERAL_LIST, Attribute::None, table.columns().len())?;
@@ -494,7 +558,7 @@ impl<S: Sink> Writer<S> {
                         "a projection or composition needs a function and at most 2^31-1 items",
                     ));
                 }
-                self.sink.put(&(items.len() as u32).to_le_bytes());
+                self.sink.put_array((items.len() as u32).to_le_bytes());
                 for item in items.iter() {
                     self.value(item)?;
                 }
