@@ -66,11 +66,13 @@ impl Symbol {
         Symbol::new(b"")
     }
 
+    #[inline]
     pub fn as_bytes(&self) -> &'static [u8] {
         &self.0[..self.0.len() - 1]
     }
 
     /// The text and its terminating NUL, as the IPC format writes a symbol.
+    #[inline]
     pub fn as_bytes_with_nul(&self) -> &'static [u8] {
         self.0
     }
@@ -80,11 +82,13 @@ impl Symbol {
         String::from_utf8_lossy(self.as_bytes())
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The length of the text, without its NUL.
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.len() - 1
     }
@@ -96,6 +100,9 @@ impl Symbol {
 #[derive(Default)]
 pub struct SymbolCache {
     slots: Vec<Symbol>,
+    /// Symbols of at most 7 bytes, keyed by their text as a word (see
+    /// [`SymbolCache::intern_word`]): a hit is one comparison of two words.
+    short: Vec<(u64, Symbol)>,
 }
 
 impl SymbolCache {
@@ -118,6 +125,27 @@ impl SymbolCache {
             *slot = intern_locked(&mut lock_pool(), text);
         }
         *slot
+    }
+
+    /// Interns a symbol of at most 7 bytes given as a little-endian word: its bytes in the
+    /// low bytes and zero above them. A decoder that has just read 8 bytes to find the
+    /// symbol's NUL has that word already, so a repeated symbol costs no byte loop.
+    #[inline]
+    pub fn intern_word(&mut self, word: u64) -> Symbol {
+        debug_assert!(word >> 56 == 0, "a short symbol has at most 7 bytes");
+        if self.short.is_empty() {
+            // An empty slot holds the empty symbol, whose word (0) is its true key.
+            self.short = vec![(0, Symbol::empty()); Self::SLOTS];
+        }
+        let index = (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 10)) as usize;
+        let slot = &mut self.short[index & (Self::SLOTS - 1)];
+        if slot.0 != word {
+            // No byte of a symbol is NUL, so its length is the count of non-zero bytes.
+            let len = (64 - word.leading_zeros() as usize).div_ceil(8);
+            let bytes = word.to_le_bytes();
+            *slot = (word, intern_locked(&mut lock_pool(), &bytes[..len]));
+        }
+        slot.1
     }
 }
 
@@ -232,6 +260,19 @@ mod tests {
         for _ in 0..3 {
             for text in ["a", "", "a-rather-longer-symbol-name", "b", "IBM.N"] {
                 assert_eq!(cache.intern(text.as_bytes()), Symbol::new(text));
+            }
+        }
+    }
+
+    #[test]
+    fn word_cache_gives_the_pooled_symbol() {
+        let mut cache = SymbolCache::new();
+        for _ in 0..3 {
+            for text in ["", "a", "IBM", "ABCDEFG", "\x01\x02", "\u{ff}\u{fe}"] {
+                let mut bytes = [0u8; 8];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                let word = u64::from_le_bytes(bytes);
+                assert_eq!(cache.intern_word(word), Symbol::new(text), "{text:?}");
             }
         }
     }

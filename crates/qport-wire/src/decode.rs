@@ -58,10 +58,12 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    #[inline(always)]
     fn remaining(&self) -> usize {
         self.bytes.len() - self.pos
     }
 
+    #[inline(always)]
     fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
         if n > self.remaining() {
             return Err(WireError::Truncated {
@@ -74,16 +76,19 @@ impl<'a> Reader<'a> {
         Ok(bytes)
     }
 
+    #[inline(always)]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
         let mut array = [0u8; N];
         array.copy_from_slice(self.take(N)?);
         Ok(array)
     }
 
+    #[inline(always)]
     fn u8(&mut self) -> Result<u8, WireError> {
         Ok(self.array::<1>()?[0])
     }
 
+    #[inline(always)]
     fn i16(&mut self) -> Result<i16, WireError> {
         let b = self.array()?;
         Ok(if self.big_endian {
@@ -93,6 +98,7 @@ impl<'a> Reader<'a> {
         })
     }
 
+    #[inline(always)]
     fn i32(&mut self) -> Result<i32, WireError> {
         let b = self.array()?;
         Ok(if self.big_endian {
@@ -102,10 +108,12 @@ impl<'a> Reader<'a> {
         })
     }
 
+    #[inline(always)]
     fn u32(&mut self) -> Result<u32, WireError> {
         Ok(self.i32()? as u32)
     }
 
+    #[inline(always)]
     fn i64(&mut self) -> Result<i64, WireError> {
         let b = self.array()?;
         Ok(if self.big_endian {
@@ -201,6 +209,7 @@ impl<'a> Reader<'a> {
 
     /// Attribute and count of a vector or list, with the count bounded by `min_item_len`
     /// bytes per item against what is left.
+    #[inline(always)]
     fn vector_prefix(&mut self, min_item_len: usize) -> Result<(Attribute, usize), WireError> {
         let attribute_byte = self.u8()?;
         let long_count = attribute_byte & 0x80 != 0;
@@ -223,6 +232,7 @@ impl<'a> Reader<'a> {
         Ok((attribute, count as usize))
     }
 
+    #[inline(always)]
     fn items<T: Primitive>(
         &mut self,
         count: usize,
@@ -239,7 +249,22 @@ impl<'a> Reader<'a> {
         Ok(items)
     }
 
+    #[inline]
     fn symbol(&mut self) -> Result<Symbol, WireError> {
+        // Most symbols are short: find the NUL in the next 8 bytes as one word, and look
+        // the symbol up by that word.
+        if let Some(head) = self.bytes.get(self.pos..self.pos + 8) {
+            let word = u64::from_le_bytes(head.try_into().unwrap_or_default());
+            let zeros = word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080;
+            if zeros != 0 {
+                // The lowest flagged byte is the first NUL (a borrow can only flag bytes
+                // above it).
+                let len = (zeros.trailing_zeros() / 8) as usize;
+                self.pos += len + 1;
+                let text = word & ((1u64 << (8 * len)) - 1);
+                return Ok(self.symbols.intern_word(text));
+            }
+        }
         let text = self.c_string()?;
         Ok(self.symbols.intern(text))
     }
@@ -300,7 +325,16 @@ impl<'a> Reader<'a> {
         self.enter()?;
         let mut items = Vector::with_capacity(count.min(LIST_PREALLOCATION));
         for _ in 0..count {
-            items.push(self.value()?);
+            // Strings are the usual items of a general list (a string column): read here,
+            // the value is built in place rather than returned through `value`.
+            let item = if self.bytes.get(self.pos) == Some(&(t::CHAR as u8)) {
+                self.pos += 1;
+                let (attribute, count) = self.vector_prefix(1)?;
+                Value::CharVector(self.items(count, attribute)?)
+            } else {
+                self.value()?
+            };
+            items.push(item);
         }
         self.depth -= 1;
         items.set_attribute(attribute);
