@@ -6,7 +6,7 @@ use std::future::Future;
 use std::io::{self, IoSlice};
 
 use bytes::BytesMut;
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, Interest};
 use tokio::net::{TcpStream, UnixStream};
 
 pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static {
@@ -15,6 +15,8 @@ pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static {
     /// Reads what is there without waiting (`WouldBlock` if nothing).
     fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize>;
     /// Writes what the socket takes without waiting (`WouldBlock` if nothing).
+    fn try_write(&self, buf: &[u8]) -> io::Result<usize>;
+    /// The same for several buffers in one call.
     fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize>;
 }
 
@@ -28,7 +30,30 @@ macro_rules! transport {
                 <$stream>::writable(self)
             }
             fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize> {
-                <$stream>::try_read_buf(self, buf)
+                // A read that leaves room in the buffer has drained the socket (epoll is
+                // edge-triggered), so its readiness is cleared at once, as tokio's own
+                // `poll_read` does: otherwise the next pass would spend a `read` syscall
+                // just to learn `EAGAIN`. The closure reports `WouldBlock` to make
+                // `try_io` clear the readiness it saw *before* the read, so bytes that
+                // arrive meanwhile still wake the task.
+                let room = buf.capacity() - buf.len();
+                let mut read = None;
+                let outcome = self.try_io(Interest::READABLE, || {
+                    let n = <$stream>::try_read_buf(self, buf)?;
+                    read = Some(n);
+                    if n > 0 && n < room {
+                        Err(io::ErrorKind::WouldBlock.into())
+                    } else {
+                        Ok(n)
+                    }
+                });
+                match (outcome, read) {
+                    (_, Some(n)) => Ok(n),
+                    (outcome, None) => outcome,
+                }
+            }
+            fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+                <$stream>::try_write(self, buf)
             }
             fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
                 <$stream>::try_write_vectored(self, bufs)
