@@ -7,8 +7,9 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use std::task::Waker;
+
 use bytes::Bytes;
-use tokio::sync::mpsc;
 
 use crate::close::close_payload;
 use crate::frame::{encode_frame, Opcode};
@@ -35,10 +36,11 @@ struct Shared {
     /// Bytes queued and not yet written, wherever they wait (the shared queue or the
     /// task's write list).
     queued: AtomicUsize,
-    /// Wakes the connection's task when something is queued (a channel, not a `Notify`:
-    /// waiting on it registers the task without taking a lock on every pass).
-    wake: mpsc::UnboundedSender<()>,
-    /// A wake-up is on its way: later sends need not send another.
+    /// Something was queued from outside the task's callbacks and the task has not yet
+    /// looked: the task waits on this flag, and the first send that sets it wakes the task
+    /// through the waker kept in `Outgoing`. (A channel or a `Notify` would touch memory
+    /// of its own on every pass of the task; with a thousand busy connections those cache
+    /// misses cost more than the rest of the loop.)
     wake_pending: AtomicBool,
     /// A Close frame has been queued: nothing more may be sent. Set under the outgoing
     /// lock, so a send that holds it sees it; read without the lock by the task.
@@ -55,37 +57,33 @@ pub(crate) struct Outgoing {
     pub(crate) queue: VecDeque<Bytes>,
     /// Set by the task when the connection is gone.
     pub(crate) dead: bool,
+    /// Wakes the connection's task (set by the task before it first waits).
+    pub(crate) waker: Option<Waker>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Conn {
-    /// The connection and the receiving end of its wake-ups, for its task.
-    pub(crate) fn new(
-        peer: Option<SocketAddr>,
-        encoder: Encoder,
-        max_queued: usize,
-    ) -> (Conn, mpsc::UnboundedReceiver<()>) {
-        let (wake, woken) = mpsc::unbounded_channel();
+    /// The connection, for its task.
+    pub(crate) fn new(peer: Option<SocketAddr>, encoder: Encoder, max_queued: usize) -> Conn {
         let outgoing = Outgoing {
             encoder,
             queue: VecDeque::new(),
             dead: false,
+            waker: None,
         };
-        let conn = Conn {
+        Conn {
             shared: Arc::new(Shared {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 peer,
                 outgoing: Mutex::new(outgoing),
                 queued: AtomicUsize::new(0),
-                wake,
                 wake_pending: AtomicBool::new(false),
                 close_sent: AtomicBool::new(false),
                 in_callback: AtomicBool::new(false),
                 max_queued,
             }),
-        };
-        (conn, woken)
+        }
     }
 
     /// A number unique to this connection within the process.
@@ -194,7 +192,7 @@ impl Conn {
         if queued > 0 && queued + frame.len() > shared.max_queued {
             out.dead = true;
             tracing::warn!(id = shared.id, queued, "slow consumer: closing");
-            self.wake();
+            self.wake(out);
             return Err(SendError::SlowConsumer {
                 queued,
                 max: shared.max_queued,
@@ -203,7 +201,7 @@ impl Conn {
         shared.queued.fetch_add(frame.len(), Ordering::AcqRel);
         out.queue.push_back(frame);
         if !shared.in_callback.load(Ordering::Acquire) {
-            self.wake();
+            self.wake(out);
         }
         Ok(())
     }
@@ -239,15 +237,23 @@ impl Conn {
     }
 
     /// Wakes the task unless a wake-up is already on its way.
-    fn wake(&self) {
+    fn wake(&self, out: &Outgoing) {
         if !self.shared.wake_pending.swap(true, Ordering::AcqRel) {
-            let _ = self.shared.wake.send(());
+            if let Some(waker) = &out.waker {
+                waker.wake_by_ref();
+            }
         }
     }
 
-    /// The task is about to look at the queue: later sends must wake it again.
-    pub(crate) fn woken(&self) {
-        self.shared.wake_pending.store(false, Ordering::Release);
+    /// Whether a send asked the task to look at the queue since it last did; the task
+    /// then looks, and later sends must wake it again.
+    pub(crate) fn take_wake(&self) -> bool {
+        self.shared.wake_pending.swap(false, Ordering::AcqRel)
+    }
+
+    /// Whether a wake-up is waiting, without taking it.
+    pub(crate) fn wake_pending(&self) -> bool {
+        self.shared.wake_pending.load(Ordering::Acquire)
     }
 }
 

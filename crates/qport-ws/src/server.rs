@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::Waker;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -208,7 +209,7 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         limits.max_message = limits.max_message.min(config.deflate.max_inflated);
     }
     let (decoder, encoder) = connection(Role::Server, limits, compression);
-    let (conn, woken) = Conn::new(peer, encoder, config.max_queued_bytes);
+    let conn = Conn::new(peer, encoder, config.max_queued_bytes);
     let mut handler = match H::init(&mut handshake, &conn, &context) {
         Ok(handler) => handler,
         Err(reject) => {
@@ -234,7 +235,7 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         config: &config,
         close_deadline: None,
         finished: false,
-        woken,
+        waker: None,
     };
     if let Err(error) = session.run(&mut handler).await {
         tracing::debug!(id = conn.id(), %error, "connection ended");
@@ -307,8 +308,9 @@ struct Session<'a, T> {
     /// The closing handshake is over (or the connection failed): write what is queued,
     /// then end.
     finished: bool,
-    /// Wake-ups from sends made outside the task's own callbacks.
-    woken: tokio::sync::mpsc::UnboundedReceiver<()>,
+    /// The waker last left in the connection for sends made outside the task's own
+    /// callbacks (compared here, without the lock, to see whether it needs replacing).
+    waker: Option<Waker>,
 }
 
 impl<T: Transport> Session<'_, T> {
@@ -343,7 +345,7 @@ impl<T: Transport> Session<'_, T> {
                         Err(error) => return Err(error),
                     }
                 }
-                _ = self.woken.recv() => {}
+                _ = wake_requested(self.conn, &mut self.waker) => {}
                 ready = self.stream.readable(), if !self.finished => {
                     ready?;
                     if self.buf.capacity() == 0 {
@@ -411,8 +413,7 @@ impl<T: Transport> Session<'_, T> {
     /// Moves what was queued into the local write list. `true`: the connection is dead
     /// (a slow consumer), end now.
     fn take_queued(&mut self) -> bool {
-        self.conn.woken();
-        while self.woken.try_recv().is_ok() {}
+        self.conn.take_wake();
         let mut out = self.conn.lock();
         self.writing.extend(out.queue.drain(..));
         out.dead
@@ -476,6 +477,26 @@ fn return_buffer(buf: BytesMut) {
             spares.push(buf);
         }
     });
+}
+
+/// Ready once a send from outside the task's callbacks has queued something. The waker
+/// that send uses is left in the connection, and replaced only when the task's changes
+/// (never, under tokio), so a pass costs one atomic load.
+fn wake_requested<'a>(
+    conn: &'a Conn,
+    kept: &'a mut Option<Waker>,
+) -> impl std::future::Future<Output = ()> + 'a {
+    std::future::poll_fn(move |cx| {
+        if !kept.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *kept = Some(cx.waker().clone());
+            conn.lock().waker = Some(cx.waker().clone());
+        }
+        if conn.wake_pending() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
 }
 
 async fn sleep_until_or_never(deadline: Option<Instant>) {

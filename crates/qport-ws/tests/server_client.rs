@@ -224,3 +224,61 @@ async fn on_close_runs_once_per_connection() {
     server.shutdown().await;
     assert_eq!(counter.load(Ordering::SeqCst), 2);
 }
+
+/// Keeps every connection's `Conn` so the test can push to it from elsewhere.
+struct Keeper;
+
+#[derive(Default)]
+struct Kept {
+    conns: Mutex<Vec<Conn>>,
+}
+
+impl Handler for Keeper {
+    type Context = Kept;
+
+    fn init(_: &mut Handshake, conn: &Conn, context: &Arc<Kept>) -> Result<Keeper, Reject> {
+        context.conns.lock().unwrap().push(conn.clone());
+        Ok(Keeper)
+    }
+
+    fn on_message(&mut self, conn: &Conn, message: Message) {
+        let _ = conn.send(&message);
+    }
+}
+
+#[tokio::test]
+async fn sends_from_other_tasks_and_threads_wake_an_idle_connection() {
+    let kept = Arc::new(Kept::default());
+    let (server, client) = no_deflate();
+    let mut t = TestClient::start_with::<Keeper>(Arc::clone(&kept), "/", server, client).await;
+    // A round trip first, so the connection's task is waiting with nothing to do.
+    t.send_text("ping").await;
+    t.expect_text("ping").await;
+    let conn = kept.conns.lock().unwrap()[0].clone();
+    for i in 0..50 {
+        let pushed = format!("task {i}");
+        let from_task = conn.clone();
+        tokio::spawn(async move { from_task.send_text(&pushed).unwrap() })
+            .await
+            .unwrap();
+        t.expect_text(&format!("task {i}")).await;
+        let from_thread = conn.clone();
+        std::thread::spawn(move || from_thread.send_text(&format!("thread {i}")).unwrap())
+            .join()
+            .unwrap();
+        t.expect_text(&format!("thread {i}")).await;
+    }
+    // Interleaved with the connection's own replies.
+    t.send_text("echo").await;
+    conn.send_text("pushed").unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        match t.client.read().await.unwrap() {
+            Received::Message(Message::Text(text)) => seen.push(text.to_vec()),
+            other => panic!("expected a text message, got {other:?}"),
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, [b"echo".to_vec(), b"pushed".to_vec()]);
+    t.stop().await;
+}

@@ -1,6 +1,13 @@
 //! One measurement: N connections to one server, a warm-up, then a timed closed loop (window
 //! 1: each connection sends a message and waits for its echo before sending the next), with
 //! the server's and the client's CPU time read just before and just after.
+//!
+//! A paced measurement is the same loop with each connection also waiting for its next
+//! slot on a fixed schedule, so every server is offered the same message rate. Unpaced,
+//! the one-thread client sets the pace once there are many connections, and it goes
+//! slower for WebSocket (framing, masking) than for raw TCP: each server would then be
+//! measured at a different load, and a server's CPU per message depends on its load (how
+//! many events each wake-up finds).
 
 use std::io;
 use std::net::SocketAddr;
@@ -24,6 +31,8 @@ pub struct Case {
     pub deflate: bool,
     pub size: usize,
     pub connections: usize,
+    /// Offered the same rate on every server (see the module's comment).
+    pub paced: bool,
 }
 
 impl Case {
@@ -53,6 +62,8 @@ pub struct Measurement {
     pub server_cpu: Duration,
     pub client_cpu: Duration,
     pub latency: Option<Latency>,
+    /// The rate offered in a paced measurement, messages per second.
+    pub offered: Option<f64>,
 }
 
 impl Measurement {
@@ -95,22 +106,38 @@ impl Snapshot {
     }
 }
 
-/// Runs `case` against `server` with `messages` (a pool each connection cycles through).
+/// Runs `case` against `server` with `messages` (a pool each connection cycles through),
+/// offering `rate` messages per second in all if it is given.
 pub async fn measure(
     server: &ServerChild,
     case: Case,
     messages: &Arc<[Arc<[u8]>]>,
     settings: &Settings,
     round: usize,
+    rate: Option<f64>,
 ) -> io::Result<Measurement> {
     let protocol = case.protocol(server.kind);
     let text = protocol.text();
     let connections = open(server.addr, case.connections, protocol).await?;
-    let (connections, _) =
-        closed_loop(connections, Arc::clone(messages), text, settings.warmup).await?;
+    // Each connection's share of the rate, as the time between its sends.
+    let interval = rate.map(|rate| Duration::from_secs_f64(case.connections as f64 / rate));
+    let (connections, _) = closed_loop(
+        connections,
+        Arc::clone(messages),
+        text,
+        settings.warmup,
+        interval,
+    )
+    .await?;
     let before = Snapshot::take(server.pid())?;
-    let (connections, mut latencies) =
-        closed_loop(connections, Arc::clone(messages), text, settings.duration).await?;
+    let (connections, mut latencies) = closed_loop(
+        connections,
+        Arc::clone(messages),
+        text,
+        settings.duration,
+        interval,
+    )
+    .await?;
     let after = Snapshot::take(server.pid())?;
     drop(connections);
     // The server's work of closing them falls outside the next measurement.
@@ -125,6 +152,7 @@ pub async fn measure(
         server_cpu: after.server_cpu - before.server_cpu,
         client_cpu: after.client_cpu - before.client_cpu,
         latency: Latency::of(&mut latencies),
+        offered: rate,
     })
 }
 
@@ -157,25 +185,35 @@ fn joined(
     }
 }
 
-/// Every connection in its own task, round trips until `duration` is up. Returns the
-/// connections for the next phase and one latency sample (nanoseconds) per round trip.
+/// Every connection in its own task, round trips until `duration` is up, each at most one
+/// per `interval` if given. Returns the connections for the next phase and one latency
+/// sample (nanoseconds) per round trip.
 async fn closed_loop(
     connections: Vec<Connection>,
     messages: Arc<[Arc<[u8]>]>,
     text: bool,
     duration: Duration,
+    interval: Option<Duration>,
 ) -> io::Result<(Vec<Connection>, Vec<u64>)> {
-    let deadline = Instant::now() + duration;
+    let now = Instant::now();
+    let deadline = now + duration;
+    let count = connections.len() as u32;
     let tasks: Vec<_> = connections
         .into_iter()
         .enumerate()
         .map(|(i, connection)| {
+            // Paced connections start spread over one interval, not all at once.
+            let schedule = interval.map(|interval| Schedule {
+                next: now + interval * i as u32 / count.max(1),
+                interval,
+            });
             tokio::spawn(one_connection(
                 connection,
                 Arc::clone(&messages),
                 i,
                 text,
                 deadline,
+                schedule,
             ))
         })
         .collect();
@@ -189,18 +227,33 @@ async fn closed_loop(
     Ok((connections, latencies))
 }
 
+/// When a paced connection sends next.
+struct Schedule {
+    next: Instant,
+    interval: Duration,
+}
+
 async fn one_connection(
     mut connection: Connection,
     messages: Arc<[Arc<[u8]>]>,
     first: usize,
     text: bool,
     deadline: Instant,
+    mut schedule: Option<Schedule>,
 ) -> io::Result<(Connection, Vec<u64>)> {
     let mut latencies = Vec::with_capacity(1024);
     let mut next = first;
     // One clock read per round trip: its end is the next one's start.
     let mut start = Instant::now();
     while start < deadline {
+        if let Some(schedule) = &mut schedule {
+            if schedule.next > start {
+                tokio::time::sleep_until(schedule.next.into()).await;
+                start = Instant::now();
+            }
+            // A connection that fell behind does not burst to catch up.
+            schedule.next = (schedule.next + schedule.interval).max(start);
+        }
         let message = &messages[next % messages.len()];
         connection.round_trip(message, text).await?;
         next += 1;

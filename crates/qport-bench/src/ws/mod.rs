@@ -77,10 +77,16 @@ pub struct WsArgs {
     /// Leave every process where the scheduler puts it.
     #[arg(long)]
     no_pin: bool,
+    /// Cases with more than one connection run a second time paced: every server offered
+    /// this fraction of the lowest rate any of them reached unpaced in that round; 0 leaves
+    /// the paced runs out.
+    #[arg(long, default_value_t = 0.8)]
+    pace: f64,
 }
 
 struct Plan {
     rounds: usize,
+    pace: f64,
     settings: Settings,
     cases: Vec<Case>,
     idle_conns: usize,
@@ -108,6 +114,7 @@ impl WsArgs {
                     deflate: false,
                     size,
                     connections,
+                    paced: false,
                 });
             }
         }
@@ -117,6 +124,7 @@ impl WsArgs {
                     deflate: true,
                     size,
                     connections,
+                    paced: false,
                 });
             }
         }
@@ -144,6 +152,7 @@ impl WsArgs {
         let pin = !self.no_pin && cpus > self.server_cpu.max(self.client_cpu);
         Ok(Plan {
             rounds: self.rounds.unwrap_or(rounds).max(1),
+            pace: self.pace.clamp(0.0, 1.0),
             settings: Settings {
                 warmup: seconds(self.warmup, warmup)?,
                 duration: seconds(self.duration, duration)?,
@@ -191,6 +200,7 @@ pub fn run(args: &WsArgs) -> io::Result<()> {
                 .iter()
                 .filter(|s| !(case.deflate && s.kind == ServerKind::RawTcp))
                 .collect();
+            let mut slowest = f64::INFINITY;
             for i in 0..in_case.len() {
                 let server = in_case[(i + round) % in_case.len()];
                 let m = runtime.block_on(measure::measure(
@@ -199,6 +209,29 @@ pub fn run(args: &WsArgs) -> io::Result<()> {
                     &pools[&case.size],
                     &plan.settings,
                     round,
+                    None,
+                ))?;
+                print_line(&report::json_line(&m))?;
+                slowest = slowest.min(m.messages_per_second());
+                measurements.push(m);
+            }
+            if case.connections < 2 || plan.pace == 0.0 || !slowest.is_finite() {
+                continue;
+            }
+            let paced = Case {
+                paced: true,
+                ..*case
+            };
+            let rate = slowest * plan.pace;
+            for i in 0..in_case.len() {
+                let server = in_case[(i + round) % in_case.len()];
+                let m = runtime.block_on(measure::measure(
+                    server,
+                    paced,
+                    &pools[&case.size],
+                    &plan.settings,
+                    round,
+                    Some(rate),
                 ))?;
                 print_line(&report::json_line(&m))?;
                 measurements.push(m);
@@ -282,7 +315,8 @@ fn describe(
          connections; the server that goes first rotates by round; {} measurements\n\
          - closed loop, window 1: each connection sends a message and reads its whole echo \
          (checked byte for byte) before the next; WebSocket frames masked with a fresh key \
-         each\n\
+         each. Cases with more than one connection run again paced (`paced`): every server \
+         offered {:.0}% of the lowest rate any server reached unpaced in that round\n\
          - messages: JSON text (trade records, fields varying per record), {} different ones \
          per size, cycled per connection; uncompressed cases send them as binary messages, \
          deflate cases as text (permessage-deflate offered and required; the client \
@@ -295,6 +329,7 @@ fn describe(
         s.warmup.as_secs_f64(),
         s.duration.as_secs_f64(),
         measurements.len(),
+        plan.pace * 100.0,
         payload::POOL_LEN,
         ratios.trim_end_matches(';'),
         shown(load.0),

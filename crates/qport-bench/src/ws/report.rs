@@ -32,6 +32,8 @@ pub fn json_line(m: &Measurement) -> String {
         "text": m.text,
         "message_bytes": m.case.size,
         "connections": m.case.connections,
+        "paced": m.case.paced,
+        "offered_per_second": m.offered,
         "messages": m.messages,
         "seconds": m.elapsed.as_secs_f64(),
         "messages_per_second": m.messages_per_second(),
@@ -83,10 +85,11 @@ pub fn markdown(measurements: &[Measurement], idle: &[IdleMemory]) -> String {
 
 fn case_cells(case: &Case) -> String {
     format!(
-        "{} | {} | {}",
+        "{} | {} | {}{}",
         if case.deflate { "deflate" } else { "none" },
         size_label(case.size),
-        case.connections
+        case.connections,
+        if case.paced { " paced" } else { "" }
     )
 }
 
@@ -205,12 +208,13 @@ fn targets_table(out: &mut String, cases: &Cases, idle: &[IdleMemory]) {
         let ratio = median(ratios(qport, base, Measurement::server_cpu_us_per_message));
         let _ = writeln!(
             out,
-            "| server CPU per message ≤ {limit:.2}× {} | {}{}, {} conn{} | {ratio:.2}× | {} |",
+            "| server CPU per message ≤ {limit:.2}× {} | {}{}, {} conn{}{} | {ratio:.2}× | {} |",
             baseline.label(),
             if case.deflate { "deflate, " } else { "" },
             size_label(case.size),
             case.connections,
             if case.connections == 1 { "" } else { "s" },
+            if case.paced { ", paced" } else { "" },
             verdict(ratio <= limit),
         );
     }
