@@ -106,7 +106,9 @@ impl Conn {
         if self.close_sent() || out.dead {
             return Err(SendError::Closed);
         }
-        let mut frame = Vec::with_capacity(14);
+        // Left for the encoder to size exactly: a `Vec` whose length is its capacity
+        // becomes a `Bytes` without a second allocation.
+        let mut frame = Vec::new();
         // A big payload goes out behind its header without being copied.
         match out.encoder.encode_message_shared(text, payload, &mut frame) {
             Some(payload) => {
@@ -179,7 +181,7 @@ impl Conn {
         if self.close_sent() || out.dead {
             return Err(SendError::Closed);
         }
-        let mut frame = Vec::with_capacity(payload.len() + 14);
+        let mut frame = Vec::new();
         out.encoder.encode_message(text, payload, &mut frame);
         self.push(&mut out, Bytes::from(frame))
     }
@@ -259,14 +261,14 @@ impl Conn {
 
 /// A text message framed once (server side: unmasked, uncompressed), for `send_frame`.
 pub fn frame_text(text: &str) -> Bytes {
-    let mut frame = Vec::with_capacity(text.len() + 10);
+    let mut frame = Vec::new();
     encode_frame(&mut frame, true, false, Opcode::Text, text.as_bytes(), None);
     Bytes::from(frame)
 }
 
 /// A binary message framed once (server side), for `send_frame`.
 pub fn frame_binary(bytes: &[u8]) -> Bytes {
-    let mut frame = Vec::with_capacity(bytes.len() + 10);
+    let mut frame = Vec::new();
     encode_frame(&mut frame, true, false, Opcode::Binary, bytes, None);
     Bytes::from(frame)
 }

@@ -243,7 +243,13 @@ pub fn encode_frame(
     };
     let mut header_bytes = [0u8; MAX_HEADER_LEN];
     let header_len = header.write(&mut header_bytes);
-    out.reserve(header_len + payload.len());
+    // A frame made into an empty `Vec` fills it exactly (a `Bytes` made from it then
+    // needs no allocation of its own); appended to other frames, the usual growth.
+    if out.is_empty() {
+        out.reserve_exact(header_len + payload.len());
+    } else {
+        out.reserve(header_len + payload.len());
+    }
     out.extend_from_slice(&header_bytes[..header_len]);
     let start = out.len();
     out.extend_from_slice(payload);

@@ -416,6 +416,7 @@ impl Encoder {
         };
         let mut bytes = [0u8; MAX_HEADER_LEN];
         let len = header.write(&mut bytes);
+        out.reserve_exact(len);
         out.extend_from_slice(&bytes[..len]);
         Some(payload.clone())
     }
