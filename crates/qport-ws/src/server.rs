@@ -3,10 +3,12 @@
 //! exactly once) and the task that runs one connection.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Waker;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -14,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tokio::time::{sleep, timeout, Instant};
+use tokio::time::{sleep, timeout, Sleep};
 
 use crate::close::{close_payload, CloseFrame};
 use crate::conn::Conn;
@@ -233,7 +235,7 @@ pub async fn serve_connection<H: Handler, T: Transport>(
         buf,
         writing: VecDeque::new(),
         config: &config,
-        close_deadline: None,
+        close_timer: None,
         finished: false,
         waker: None,
     };
@@ -295,6 +297,14 @@ fn status_of(error: &HandshakeError) -> u16 {
     error.status()
 }
 
+/// Why the connection's task woke.
+enum Wakeup {
+    Writable,
+    Woken,
+    Readable,
+    CloseTimeout,
+}
+
 struct Session<'a, T> {
     stream: &'a T,
     conn: &'a Conn,
@@ -303,8 +313,8 @@ struct Session<'a, T> {
     /// Frames taken from the shared queue, being written.
     writing: VecDeque<Bytes>,
     config: &'a WsConfig,
-    /// Set once we have sent Close: the peer has until then to answer.
-    close_deadline: Option<Instant>,
+    /// Started once we have sent Close: the peer has until it ends to answer.
+    close_timer: Option<Pin<Box<Sleep>>>,
     /// The closing handshake is over (or the connection failed): write what is queued,
     /// then end.
     finished: bool,
@@ -320,8 +330,8 @@ impl<T: Transport> Session<'_, T> {
             if self.take_queued() {
                 return Ok(());
             }
-            if self.close_deadline.is_none() && self.conn.close_sent() {
-                self.close_deadline = Some(Instant::now() + self.config.close_timeout);
+            if self.close_timer.is_none() && self.conn.close_sent() {
+                self.close_timer = Some(Box::pin(sleep(self.config.close_timeout)));
             }
             // Write at once what the socket takes.
             if !self.writing.is_empty() {
@@ -334,20 +344,14 @@ impl<T: Transport> Session<'_, T> {
             if self.finished && self.writing.is_empty() {
                 return Ok(());
             }
-            let deadline = self.close_deadline;
-            tokio::select! {
-                biased;
-                ready = self.stream.writable(), if !self.writing.is_empty() => {
-                    ready?;
-                    match self.write_some() {
-                        Ok(_) => {}
-                        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                        Err(error) => return Err(error),
-                    }
-                }
-                _ = wake_requested(self.conn, &mut self.waker) => {}
-                ready = self.stream.readable(), if !self.finished => {
-                    ready?;
+            match std::future::poll_fn(|cx| self.poll_wakeup(cx)).await? {
+                Wakeup::Writable => match self.write_some() {
+                    Ok(_) => {}
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(error) => return Err(error),
+                },
+                Wakeup::Woken => {}
+                Wakeup::Readable => {
                     if self.buf.capacity() == 0 {
                         self.buf = spare_buffer();
                     }
@@ -363,9 +367,41 @@ impl<T: Transport> Session<'_, T> {
                         Err(error) => return Err(error),
                     }
                 }
-                _ = sleep_until_or_never(deadline) => return Ok(()),
+                Wakeup::CloseTimeout => return Ok(()),
             }
         }
+    }
+
+    /// What the task waits for, checked in this order: the socket taking more of what is
+    /// queued, a send from elsewhere, bytes to read, the peer's time to answer our Close.
+    /// Polled by hand rather than through `select!`, which would make (and drop) a future
+    /// per branch on every pass.
+    fn poll_wakeup(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Wakeup>> {
+        if !self.writing.is_empty() {
+            if let Poll::Ready(ready) = self.stream.poll_write_ready(cx) {
+                return Poll::Ready(ready.map(|()| Wakeup::Writable));
+            }
+        }
+        // Sends made outside the callbacks wake the task through the waker left in the
+        // connection; it is replaced only if the task's changes (never, under tokio).
+        if !self.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            self.waker = Some(cx.waker().clone());
+            self.conn.lock().waker = Some(cx.waker().clone());
+        }
+        if self.conn.wake_pending() {
+            return Poll::Ready(Ok(Wakeup::Woken));
+        }
+        if !self.finished {
+            if let Poll::Ready(ready) = self.stream.poll_read_ready(cx) {
+                return Poll::Ready(ready.map(|()| Wakeup::Readable));
+            }
+        }
+        if let Some(timer) = &mut self.close_timer {
+            if timer.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Ok(Wakeup::CloseTimeout));
+            }
+        }
+        Poll::Pending
     }
 
     /// Hands every complete event in the buffer to the handler.
@@ -477,33 +513,6 @@ fn return_buffer(buf: BytesMut) {
             spares.push(buf);
         }
     });
-}
-
-/// Ready once a send from outside the task's callbacks has queued something. The waker
-/// that send uses is left in the connection, and replaced only when the task's changes
-/// (never, under tokio), so a pass costs one atomic load.
-fn wake_requested<'a>(
-    conn: &'a Conn,
-    kept: &'a mut Option<Waker>,
-) -> impl std::future::Future<Output = ()> + 'a {
-    std::future::poll_fn(move |cx| {
-        if !kept.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            *kept = Some(cx.waker().clone());
-            conn.lock().waker = Some(cx.waker().clone());
-        }
-        if conn.wake_pending() {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-}
-
-async fn sleep_until_or_never(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
-    }
 }
 
 async fn read_some<T: Transport>(stream: &T, buf: &mut BytesMut) -> io::Result<usize> {

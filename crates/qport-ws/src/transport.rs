@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::io::{self, IoSlice};
+use std::task::{Context, Poll};
 
 use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncWrite, Interest};
@@ -12,6 +13,10 @@ use tokio::net::{TcpStream, UnixStream};
 pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static {
     fn readable(&self) -> impl Future<Output = io::Result<()>> + Send;
     fn writable(&self) -> impl Future<Output = io::Result<()>> + Send;
+    /// Ready when a read may find bytes (the waker of the last call is the one woken).
+    fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    /// Ready when a write may be taken.
+    fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
     /// Reads what is there without waiting (`WouldBlock` if nothing).
     fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize>;
     /// Writes what the socket takes without waiting (`WouldBlock` if nothing).
@@ -28,6 +33,12 @@ macro_rules! transport {
             }
             fn writable(&self) -> impl Future<Output = io::Result<()>> + Send {
                 <$stream>::writable(self)
+            }
+            fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                <$stream>::poll_read_ready(self, cx)
+            }
+            fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                <$stream>::poll_write_ready(self, cx)
             }
             fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize> {
                 // A read that leaves room in the buffer has drained the socket (epoll is
