@@ -1,5 +1,5 @@
-//! The WebSocket bench end to end in `--quick` mode: every case against every server, and
-//! the idle-connection case, produce numbers. (The yawc echo is measured when its example
+//! The WebSocket bench end to end in `--quick` mode: every case against every server (the
+//! many-connection ones paced too), and the idle-connection case, produce numbers. (The yawc echo is measured when its example
 //! has been built beside the bench binary, as `cargo test --workspace` does.)
 
 use std::process::Command;
@@ -27,9 +27,21 @@ fn quick_ws_run_measures_every_case_against_every_server() {
         rows.iter().partition(|r| r["idle"] == Value::Bool(true));
     let with_yawc = loads.iter().any(|r| r["server"] == "yawc echo");
     // Quick: 3 sizes × 2 connection counts uncompressed against raw TCP, qport (and yawc);
-    // 3 × 2 with deflate against qport (and yawc).
-    let expected = if with_yawc { 18 + 12 } else { 12 + 6 };
-    assert_eq!(loads.len(), expected, "{stdout}");
+    // 3 × 2 with deflate against qport (and yawc); then the 8-connection cases again,
+    // paced.
+    let servers = if with_yawc { 3 } else { 2 };
+    let expected = 3 * 2 * servers + 3 * 2 * (servers - 1);
+    let expected_paced = 3 * servers + 3 * (servers - 1);
+    assert_eq!(loads.len(), expected + expected_paced, "{stdout}");
+    let paced: Vec<&&Value> = loads
+        .iter()
+        .filter(|r| r["paced"] == Value::Bool(true))
+        .collect();
+    assert_eq!(paced.len(), expected_paced, "{stdout}");
+    for row in &paced {
+        assert_eq!(row["connections"], 8, "{row}");
+        assert!(row["offered_per_second"].as_f64().unwrap() > 0.0, "{row}");
+    }
     assert_eq!(idle.len(), if with_yawc { 3 } else { 2 }, "{stdout}");
     for row in &loads {
         for field in [
