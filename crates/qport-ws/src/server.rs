@@ -33,6 +33,11 @@ const MAX_WRITE_SLICES: usize = 64;
 /// Room made for a read; the buffer grows past it only for a big message, and is given
 /// back when empty, so an idle connection holds none.
 const READ_CHUNK: usize = 4096;
+/// The size of a thread's spare read buffers: a whole frame of 64 KiB (header included)
+/// fits, so a message of that size arrives in one read, not a first 4 KiB and the rest
+/// after the buffer has grown. Spares are shared by the thread's connections, so their
+/// size costs an idle connection nothing.
+const SPARE_CAPACITY: usize = 64 * 1024 + 16;
 
 #[derive(Clone, Debug)]
 pub struct WsConfig {
@@ -499,12 +504,12 @@ const MAX_SPARE_BUFFERS: usize = 64;
 fn spare_buffer() -> BytesMut {
     SPARE_BUFFERS
         .with(|spares| spares.borrow_mut().pop())
-        .unwrap_or_else(|| BytesMut::with_capacity(READ_CHUNK))
+        .unwrap_or_else(|| BytesMut::with_capacity(SPARE_CAPACITY))
 }
 
 fn return_buffer(buf: BytesMut) {
     // Only ordinary-sized buffers: a big message's buffer is given back to the allocator.
-    if buf.capacity() < READ_CHUNK || buf.capacity() > 16 * READ_CHUNK {
+    if buf.capacity() < READ_CHUNK || buf.capacity() > 2 * SPARE_CAPACITY {
         return;
     }
     SPARE_BUFFERS.with(|spares| {
