@@ -18,6 +18,10 @@ use crate::frame::{encode_frame, FrameHeader, Opcode, MAX_HEADER_LEN};
 use crate::mask::apply_mask;
 use crate::utf8::Utf8Validator;
 
+/// Payloads up to this size are copied into their reply frame (see
+/// `Encoder::encode_message_shared`).
+const COPY_PAYLOAD_MAX: usize = 8 * 1024;
+
 /// Sizes a peer may make us hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -400,8 +404,9 @@ impl Encoder {
         out: &mut Vec<u8>,
     ) -> Option<Bytes> {
         let compressing = self.deflater.is_some() && payload.len() >= self.deflate_threshold;
-        // Small payloads are cheaper copied than sent as a second buffer.
-        if compressing || self.role == Role::Client || payload.len() < 1024 {
+        // Payloads up to a few KiB are cheaper copied into one frame, sent with one plain
+        // `send`, than sent as a second buffer of a `writev`.
+        if compressing || self.role == Role::Client || payload.len() <= COPY_PAYLOAD_MAX {
             self.encode_message(text, payload, out);
             return None;
         }
