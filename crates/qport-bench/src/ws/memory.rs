@@ -32,6 +32,21 @@ impl IdleMemory {
     }
 }
 
+/// The server's open descriptors once two readings 100 ms apart agree (at most a few
+/// seconds).
+async fn settled_descriptors(pid: u32) -> io::Result<usize> {
+    let mut last = open_descriptors(pid)?;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = open_descriptors(pid)?;
+        if now == last {
+            return Ok(now);
+        }
+        last = now;
+    }
+    Ok(last)
+}
+
 pub async fn idle_connections(server: &ServerChild, count: usize) -> io::Result<IdleMemory> {
     let protocol = match server.kind {
         ServerKind::RawTcp => Protocol::RawTcp,
@@ -43,7 +58,9 @@ pub async fn idle_connections(server: &ServerChild, count: usize) -> io::Result<
         connection.round_trip(&messages, false).await?;
     }
     tokio::time::sleep(SETTLE).await;
-    let descriptors_before = open_descriptors(server.pid())?;
+    // The baseline must not count primers the server has yet to close: a close that came
+    // after it would leave the count short of `before + count` for ever.
+    let descriptors_before = settled_descriptors(server.pid()).await?;
     let rss_before = resident_bytes(server.pid())?;
     let idle = open(server.addr, count, protocol).await?;
     // A WebSocket's 101 shows the server has it; a raw connection only shows once the
