@@ -131,28 +131,28 @@ impl<'a> Reader<'a> {
         Ok(f64::from_bits(self.i64()? as u64))
     }
 
+    /// When the next NUL is among the next 8 bytes (most symbols are short): those 8
+    /// bytes as a little-endian word, and where the NUL is among them.
+    #[inline(always)]
+    fn nul_in_next_word(&self) -> Option<(u64, usize)> {
+        let head = self.bytes.get(self.pos..self.pos + 8)?;
+        let word = u64::from_le_bytes(head.try_into().unwrap_or_default());
+        let zeros = word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080;
+        // The lowest flagged byte is the first NUL (a borrow can only flag bytes above it).
+        (zeros != 0).then(|| (word, (zeros.trailing_zeros() / 8) as usize))
+    }
+
     /// Bytes up to the next NUL, which is consumed.
     #[inline]
     fn c_string(&mut self) -> Result<&'a [u8], WireError> {
         let rest = &self.bytes[self.pos..];
-        // Most symbols are short: look for the NUL in the first 8 bytes as one word.
-        let end = match rest.get(..8) {
-            Some(head) => {
-                let word = u64::from_le_bytes(head.try_into().unwrap_or_default());
-                let zeros =
-                    word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080;
-                if zeros != 0 {
-                    Some((zeros.trailing_zeros() / 8) as usize)
-                } else {
-                    memchr::memchr(0, &rest[8..]).map(|i| i + 8)
-                }
-            }
-            None => memchr::memchr(0, rest),
+        let end = match self.nul_in_next_word() {
+            Some((_, end)) => end,
+            None => memchr::memchr(0, rest).ok_or(WireError::Truncated {
+                offset: self.bytes.len(),
+                needed: 1,
+            })?,
         };
-        let end = end.ok_or(WireError::Truncated {
-            offset: self.bytes.len(),
-            needed: 1,
-        })?;
         self.pos += end + 1;
         Ok(&rest[..end])
     }
@@ -251,19 +251,10 @@ impl<'a> Reader<'a> {
 
     #[inline]
     fn symbol(&mut self) -> Result<Symbol, WireError> {
-        // Most symbols are short: find the NUL in the next 8 bytes as one word, and look
-        // the symbol up by that word.
-        if let Some(head) = self.bytes.get(self.pos..self.pos + 8) {
-            let word = u64::from_le_bytes(head.try_into().unwrap_or_default());
-            let zeros = word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080;
-            if zeros != 0 {
-                // The lowest flagged byte is the first NUL (a borrow can only flag bytes
-                // above it).
-                let len = (zeros.trailing_zeros() / 8) as usize;
-                self.pos += len + 1;
-                let text = word & ((1u64 << (8 * len)) - 1);
-                return Ok(self.symbols.intern_word(text));
-            }
+        // A short symbol is looked up by the word its NUL was found in.
+        if let Some((word, len)) = self.nul_in_next_word() {
+            self.pos += len + 1;
+            return Ok(self.symbols.intern_word(word & ((1u64 << (8 * len)) - 1)));
         }
         let text = self.c_string()?;
         Ok(self.symbols.intern(text))
