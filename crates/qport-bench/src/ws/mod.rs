@@ -200,41 +200,32 @@ pub fn run(args: &WsArgs) -> io::Result<()> {
                 .iter()
                 .filter(|s| !(case.deflate && s.kind == ServerKind::RawTcp))
                 .collect();
-            let mut slowest = f64::INFINITY;
-            for i in 0..in_case.len() {
-                let server = in_case[(i + round) % in_case.len()];
-                let m = runtime.block_on(measure::measure(
-                    server,
-                    *case,
-                    &pools[&case.size],
-                    &plan.settings,
-                    round,
-                    None,
-                ))?;
-                print_line(&report::json_line(&m))?;
-                slowest = slowest.min(m.messages_per_second());
-                measurements.push(m);
-            }
-            if case.connections < 2 || plan.pace == 0.0 || !slowest.is_finite() {
-                continue;
-            }
-            let paced = Case {
-                paced: true,
-                ..*case
+            // Every server in the case once, in this round's order, at `rate` if given.
+            let mut run_all = |case: Case, rate: Option<f64>| -> io::Result<f64> {
+                let mut slowest = f64::INFINITY;
+                for i in 0..in_case.len() {
+                    let server = in_case[(i + round) % in_case.len()];
+                    let m = runtime.block_on(measure::measure(
+                        server,
+                        case,
+                        &pools[&case.size],
+                        &plan.settings,
+                        round,
+                        rate,
+                    ))?;
+                    print_line(&report::json_line(&m))?;
+                    slowest = slowest.min(m.messages_per_second());
+                    measurements.push(m);
+                }
+                Ok(slowest)
             };
-            let rate = slowest * plan.pace;
-            for i in 0..in_case.len() {
-                let server = in_case[(i + round) % in_case.len()];
-                let m = runtime.block_on(measure::measure(
-                    server,
-                    paced,
-                    &pools[&case.size],
-                    &plan.settings,
-                    round,
-                    Some(rate),
-                ))?;
-                print_line(&report::json_line(&m))?;
-                measurements.push(m);
+            let slowest = run_all(*case, None)?;
+            if case.connections >= 2 && plan.pace > 0.0 && slowest.is_finite() {
+                let paced = Case {
+                    paced: true,
+                    ..*case
+                };
+                run_all(paced, Some(slowest * plan.pace))?;
             }
         }
     }
