@@ -112,30 +112,6 @@ if [[ $rc -ne 0 || ! -f "$OUT/index.json" ]]; then
     echo "[autobahn] wstest failed (rc=$rc) after ${secs}s; see $OUT/wstest.log" >&2; tail -20 "$OUT/wstest.log" >&2; exit 2
 fi
 
-python3 - "$OUT/index.json" "$secs" "${STRICT:-0}" > "$OUT/summary.txt" <<'PY' && status=0 || status=$?
-import json, sys
-from collections import Counter
-idx, secs, strict = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3] == "1"
-bad_b = {"FAILED"} | ({"NON-STRICT"} if strict else set())
-bad_c = {"FAILED", "FAILED BY CLIENT"} | ({"UNCLEAN", "WRONG CODE"} if strict else set())
-fail = False
-for agent, cases in idx.items():
-    key = lambda c: [int(x) for x in c.split(".")]
-    b = Counter(v["behavior"] for v in cases.values())
-    c = Counter(v["behaviorClose"] for v in cases.values())
-    print(f"agent={agent} cases={len(cases)} wall_s={secs}")
-    print("behavior:      " + ", ".join(f"{k}={n}" for k, n in sorted(b.items())))
-    print("behaviorClose: " + ", ".join(f"{k}={n}" for k, n in sorted(c.items())))
-    secs_ = Counter(k.split(".")[0] for k in cases)
-    print("sections:      " + ", ".join(f"{k}:{n}" for k, n in sorted(secs_.items(), key=lambda x: int(x[0]))))
-    for name in sorted(cases, key=key):
-        v = cases[name]
-        if v["behavior"] in bad_b or v["behaviorClose"] in bad_c:
-            fail = True
-            print(f"  BAD {name}: behavior={v['behavior']} close={v['behaviorClose']}")
-        elif v["behavior"] in ("NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED") and not name.startswith(("12.", "13.")):
-            print(f"  note {name}: {v['behavior']}")
-sys.exit(1 if fail else 0)
-PY
+python3 "$HERE/summarize.py" "$OUT" "$secs" "${STRICT:-0}" > "$OUT/summary.txt" && status=0 || status=$?
 cat "$OUT/summary.txt"
 exit $status

@@ -80,39 +80,6 @@ if [[ $rc -ne 0 || ! -f $out/index.json ]]; then
   exit 2
 fi
 
-# The same verdicts as fuzzingclient.sh's summary, with Autobahn's own words for each bad case.
-python3 - "$out" "$secs" "${STRICT:-0}" >"$out/summary.txt" <<'PY' && status=0 || status=$?
-import json, os, sys
-from collections import Counter
-out, secs, strict = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-idx = json.load(open(os.path.join(out, "index.json")))
-bad_b = {"FAILED"} | ({"NON-STRICT"} if strict else set())
-bad_c = {"FAILED", "FAILED BY CLIENT"} | ({"UNCLEAN", "WRONG CODE"} if strict else set())
-fail = False
-for agent, cases in idx.items():
-    key = lambda c: [int(x) for x in c.split(".")]
-    b = Counter(v["behavior"] for v in cases.values())
-    c = Counter(v["behaviorClose"] for v in cases.values())
-    print(f"agent={agent} cases={len(cases)} wall_s={secs}")
-    print("behavior:      " + ", ".join(f"{k}={n}" for k, n in sorted(b.items())))
-    print("behaviorClose: " + ", ".join(f"{k}={n}" for k, n in sorted(c.items())))
-    sections = Counter(k.split(".")[0] for k in cases)
-    print("sections:      " + ", ".join(f"{k}:{n}" for k, n in sorted(sections.items(), key=lambda x: int(x[0]))))
-    for name in sorted(cases, key=key):
-        v = cases[name]
-        if v["behavior"] in bad_b or v["behaviorClose"] in bad_c:
-            fail = True
-            detail = {}
-            try:
-                detail = json.load(open(os.path.join(out, v["reportfile"])))
-            except (OSError, KeyError, ValueError):
-                pass
-            print(f"  BAD {name}: behavior={v['behavior']} close={v['behaviorClose']}")
-            print(f"      result: {detail.get('result', '?')}")
-            print(f"      resultClose: {detail.get('resultClose', '?')}")
-        elif v["behavior"] in ("NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED"):
-            print(f"  note {name}: {v['behavior']}")
-sys.exit(1 if fail else 0)
-PY
+python3 crates/qport-ws/autobahn/summarize.py "$out" "$secs" "${STRICT:-0}" >"$out/summary.txt" && status=0 || status=$?
 cat "$out/summary.txt"
 exit $status
