@@ -90,17 +90,32 @@ impl ServerChild {
 
 impl Drop for ServerChild {
     fn drop(&mut self) {
-        drop(self.stdin.take());
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop(&mut self.child, self.stdin.take(), false);
     }
+}
+
+/// Stops a server child: closes its stdin (our servers exit then), sends it SIGINT if
+/// `interrupt` (for servers that only stop on a signal), gives it 2 s to exit, then kills
+/// it; reaps it in every case.
+pub fn stop(child: &mut Child, stdin: Option<ChildStdin>, interrupt: bool) {
+    drop(stdin);
+    if interrupt {
+        if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+            // SAFETY: signals our own child, which has not been reaped yet.
+            unsafe {
+                libc::kill(pid, libc::SIGINT);
+            }
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// In the child: says which port it listens on, and exits when the bench closes stdin.
