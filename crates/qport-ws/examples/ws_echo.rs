@@ -6,23 +6,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use qport_ws::conn::Conn;
-use qport_ws::protocol::Message;
-use qport_ws::server::{Handler, Handshake, Reject, WsConfig, WsServer};
-
-struct Echo;
-
-impl Handler for Echo {
-    type Context = ();
-
-    fn init(_handshake: &mut Handshake, _conn: &Conn, _context: &Arc<()>) -> Result<Echo, Reject> {
-        Ok(Echo)
-    }
-
-    fn on_message(&mut self, conn: &Conn, message: Message) {
-        let _ = conn.send(&message);
-    }
-}
+use qport_ws::echo::EchoHandler;
+use qport_ws::server::{WsConfig, WsServer};
 
 fn main() -> ExitCode {
     let mut port: Option<u16> = None;
@@ -65,7 +50,7 @@ fn main() -> ExitCode {
     config.limits.max_frame = 32 << 20;
     runtime.block_on(async {
         let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let server = match WsServer::bind::<Echo>(address, config, Arc::new(())).await {
+        let server = match WsServer::bind::<EchoHandler>(address, config, Arc::new(())).await {
             Ok(server) => server,
             Err(error) => {
                 eprintln!("ws_echo: {error}");

@@ -18,6 +18,7 @@
 //!   (`serve_connection`, also for a listener that sniffed the protocol first), and
 //!   `WsServer` for a port of its own; [`conn`]: `Conn`, sending from any task.
 //! - [`client`]: `WsClient`, `ws://` URLs, read/write and a read loop.
+//! - [`echo`]: `EchoHandler`, kdb+'s documented echo.
 //! - [`testing`]: a handler against an in-process client, with expectations.
 //!
 //! A connection's bytes go: socket → `server` (handshake via `handshake` and `deflate`)
@@ -28,6 +29,7 @@ pub mod client;
 pub mod close;
 pub mod conn;
 pub mod deflate;
+pub mod echo;
 pub mod error;
 pub mod frame;
 pub mod handshake;

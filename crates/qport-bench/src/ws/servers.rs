@@ -1,7 +1,7 @@
 //! The echo servers of the WebSocket bench, each a child process on one thread (a tokio
 //! current-thread runtime), pinned to the server CPU:
 //! - raw TCP: the bench binary again (`serve-ws-tcp-echo`), writing back what it reads;
-//! - qport: the bench binary again (`serve-ws`), `ws_echo`'s handler and settings on
+//! - qport: the bench binary again (`serve-ws`), `ws_echo`'s handler (`EchoHandler`) and settings on
 //!   `qport_ws::server::WsServer`, linked in;
 //! - yawc: qport-ws's `yawc_echo` example, a binary of its own.
 //!
@@ -19,9 +19,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use qport_ws::conn::Conn;
-use qport_ws::protocol::Message;
-use qport_ws::server::{Handler, Handshake, Reject, WsConfig, WsServer};
+use qport_ws::echo::EchoHandler;
+use qport_ws::server::{WsConfig, WsServer};
 
 use super::resources::{pin_to_cpu, raise_open_file_limit};
 use crate::child::announce_and_watch_parent;
@@ -154,26 +153,11 @@ pub fn serve_qport(port: u16, deflate: bool) -> io::Result<()> {
         config.limits.max_message = 32 << 20;
         config.limits.max_frame = 32 << 20;
         let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let server = WsServer::bind::<Echo>(address, config, Arc::new(())).await?;
+        let server = WsServer::bind::<EchoHandler>(address, config, Arc::new(())).await?;
         announce_and_watch_parent(server.local_addr().port())?;
         std::future::pending::<()>().await;
         Ok(())
     })
-}
-
-/// `ws_echo`'s handler: every message goes back as it came.
-struct Echo;
-
-impl Handler for Echo {
-    type Context = ();
-
-    fn init(_handshake: &mut Handshake, _conn: &Conn, _context: &Arc<()>) -> Result<Echo, Reject> {
-        Ok(Echo)
-    }
-
-    fn on_message(&mut self, conn: &Conn, message: Message) {
-        let _ = conn.send(&message);
-    }
 }
 
 /// The child side of the raw-TCP echo.
