@@ -352,6 +352,62 @@ impl<T: bytemuck::Pod> Vector<T> {
     pub fn as_bytes_mut(&mut self) -> &mut [u8] {
         bytemuck::cast_slice_mut(self.make_mut())
     }
+
+    /// The most scratch bytes `from_bytes_in_place` can put before the items: the room
+    /// the header takes, which is written only after `fill` returns.
+    pub const MAX_LEAD: usize = std::mem::size_of::<Header>();
+
+    /// `count` items whose bytes `fill` writes in place, into uninitialized memory that
+    /// starts `lead` bytes (at most `MAX_LEAD`) before the first item. The lead is scratch
+    /// that becomes the header: a decoder that produces the items after a few bytes of
+    /// its own (a decompressor whose output starts with the message header and the
+    /// vector's prefix) can run straight into the items, with nothing copied afterwards
+    /// and nothing zeroed first. An error from `fill` frees the memory and is returned.
+    ///
+    /// # Safety
+    /// `fill` returns `Ok` only once it has written every byte of its slice from `lead` on.
+    pub unsafe fn from_bytes_in_place<E>(
+        count: usize,
+        lead: usize,
+        fill: impl FnOnce(&mut [std::mem::MaybeUninit<u8>]) -> Result<(), E>,
+    ) -> Result<Vector<T>, E> {
+        let (layout, offset) = Self::layout(count);
+        assert!(lead <= offset && lead <= Self::MAX_LEAD, "lead too long");
+        // SAFETY: the layout is never zero-sized (it holds the header).
+        let raw = unsafe { alloc::alloc(layout) };
+        let Some(header) = NonNull::new(raw.cast::<Header>()) else {
+            alloc::handle_alloc_error(layout)
+        };
+        let bytes = lead + count * std::mem::size_of::<T>();
+        // SAFETY: the items end the allocation, and `lead <= offset` bytes before them are
+        // in it too (the header's room); nothing reads the header until it is written below.
+        // A panic in `fill` leaks the memory, which is safe.
+        let region =
+            unsafe { std::slice::from_raw_parts_mut(raw.add(offset - lead).cast(), bytes) };
+        match fill(region) {
+            Ok(()) => {
+                // SAFETY: as in `allocate`; and per the caller every item byte is written,
+                // so all `count` items are initialized plain data.
+                unsafe {
+                    header.as_ptr().write(Header {
+                        refs: AtomicUsize::new(1),
+                        len: count,
+                        cap: count,
+                    })
+                };
+                Ok(Vector {
+                    header,
+                    attribute: Attribute::None,
+                    _items: PhantomData,
+                })
+            }
+            Err(error) => {
+                // SAFETY: allocated just above with this layout; no handle was made.
+                unsafe { alloc::dealloc(raw, layout) };
+                Err(error)
+            }
+        }
+    }
 }
 
 impl<T> Clone for Vector<T> {
@@ -492,6 +548,36 @@ mod tests {
             drop(moved);
         }
         assert_eq!(Arc::strong_count(&token), 1);
+    }
+
+    #[test]
+    fn built_in_place_with_a_lead_before_the_items() {
+        use std::mem::MaybeUninit;
+        for lead in [0, 5, Vector::<i64>::MAX_LEAD] {
+            // SAFETY: the closure writes every byte of its slice.
+            let v = unsafe {
+                Vector::<i64>::from_bytes_in_place(3, lead, |out: &mut [MaybeUninit<u8>]| {
+                    assert_eq!(out.len(), lead + 24);
+                    // The lead is scratch: written, then overwritten by the header.
+                    out[..lead].fill(MaybeUninit::new(0xAB));
+                    for (i, byte) in out[lead..].iter_mut().enumerate() {
+                        *byte = MaybeUninit::new(if i % 8 == 0 { (i / 8) as u8 + 1 } else { 0 });
+                    }
+                    Ok::<(), ()>(())
+                })
+            }
+            .unwrap();
+            assert_eq!(v.as_slice(), &[1, 2, 3]);
+            assert!(!v.is_shared());
+            let mut w = v.clone();
+            w.push(4);
+            assert_eq!((v.len(), w.as_slice()), (3, &[1i64, 2, 3, 4][..]));
+        }
+        // SAFETY: Err, so nothing is claimed written.
+        let failed = unsafe {
+            Vector::<f64>::from_bytes_in_place(1000, 8, |_: &mut [MaybeUninit<u8>]| Err("bad"))
+        };
+        assert_eq!(failed.err(), Some("bad"));
     }
 
     #[test]

@@ -284,77 +284,132 @@ fn endian_u64(value: u64, big_endian: bool) -> [u8; 8] {
 
 /// The uncompressed message for a compressed one (flag 1 or 2), at most `max_len` bytes.
 pub fn decompress_message(message: &[u8], max_len: u64) -> Result<Vec<u8>, WireError> {
-    let header = Header::of_message(message, max_len)?;
-    let stream_start = match header.compression {
-        Compression::None => return Err(WireError::Malformed("message is not compressed")),
-        Compression::Compressed32 => STREAM_START_32,
-        Compression::Compressed64 => STREAM_START_64,
-    };
-    let size_field = &message[HEADER_LEN..stream_start];
-    let total = if size_field.len() == 4 {
-        let b: [u8; 4] = size_field.try_into().unwrap_or_default();
-        u64::from(if header.big_endian {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        })
-    } else {
-        let b: [u8; 8] = size_field.try_into().unwrap_or_default();
-        if header.big_endian {
-            u64::from_be_bytes(b)
-        } else {
-            u64::from_le_bytes(b)
-        }
-    };
-    if total < HEADER_LEN as u64 + 2 {
-        return Err(WireError::CorruptCompression(
-            "uncompressed length too small",
-        ));
-    }
-    if total > max_len {
-        return Err(WireError::Limit {
-            what: "uncompressed message length",
-            size: total,
-            max: max_len,
-        });
-    }
-    // Each stream byte yields at most 257 output bytes (a reference of 2 + 255), so a
-    // stream cannot honestly declare more than that: refuse before allocating.
-    let stream = &message[stream_start..];
-    if total - HEADER_LEN as u64 > stream.len() as u64 * 257 {
-        return Err(WireError::CorruptCompression(
-            "declared length exceeds what the data can hold",
-        ));
-    }
-    let total = usize::try_from(total).map_err(|_| WireError::Limit {
-        what: "uncompressed message length",
-        size: total,
-        max: usize::MAX as u64,
-    })?;
+    let compressed = CompressedMessage::parse(message, max_len)?;
+    let total = compressed.total;
     // Not zeroed first: the stream writes every byte after the header, and clearing a
     // large reused buffer cost about a tenth of the decompression.
     let mut out: Vec<u8> = Vec::with_capacity(total);
     let spare = &mut out.spare_capacity_mut()[..total];
     spare[..HEADER_LEN].fill(MaybeUninit::new(0));
-    expand(stream, spare)?;
-    // SAFETY: the header's bytes were written just above, and `expand` returns Ok only
-    // once it has written every byte from HEADER_LEN up to `total` (see there).
+    compressed.expand_into(spare)?;
+    // SAFETY: the header's bytes were written just above, and `expand_into` returns Ok
+    // only once it has written every byte from HEADER_LEN up to `total` (see `expand`).
     unsafe { out.set_len(total) };
-    let plain = Header {
-        compression: Compression::None,
-        length: total as u64,
-        ..header
-    };
-    out[..HEADER_LEN].copy_from_slice(&plain.to_bytes());
+    out[..HEADER_LEN].copy_from_slice(&compressed.plain_header().to_bytes());
     Ok(out)
 }
 
-/// Runs the stream into `out[8..]`. On `Ok`, every byte of `out[8..]` has been written:
-/// each item writes the bytes from `s` on and advances `s` past them, and the loops end
-/// only when `s` reaches the end (a reference that would pass it is an error). Bytes are
-/// read back only below `s`, so only written bytes are ever read.
-fn expand(stream: &[u8], out: &mut [MaybeUninit<u8>]) -> Result<(), WireError> {
+/// A compressed message, checked as far as can be without decompressing it.
+pub(crate) struct CompressedMessage<'a> {
+    pub header: Header,
+    /// The uncompressed length, header included, within the caller's limit.
+    pub total: usize,
+    stream: &'a [u8],
+}
+
+impl<'a> CompressedMessage<'a> {
+    /// The compressed message (flag 1 or 2) `message`, whose uncompressed length is at
+    /// most `max_len` and no more than its stream can produce.
+    pub fn parse(message: &'a [u8], max_len: u64) -> Result<CompressedMessage<'a>, WireError> {
+        let header = Header::of_message(message, max_len)?;
+        let stream_start = match header.compression {
+            Compression::None => return Err(WireError::Malformed("message is not compressed")),
+            Compression::Compressed32 => STREAM_START_32,
+            Compression::Compressed64 => STREAM_START_64,
+        };
+        let size_field = &message[HEADER_LEN..stream_start];
+        let total = if size_field.len() == 4 {
+            let b: [u8; 4] = size_field.try_into().unwrap_or_default();
+            u64::from(if header.big_endian {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            })
+        } else {
+            let b: [u8; 8] = size_field.try_into().unwrap_or_default();
+            if header.big_endian {
+                u64::from_be_bytes(b)
+            } else {
+                u64::from_le_bytes(b)
+            }
+        };
+        if total < HEADER_LEN as u64 + 2 {
+            return Err(WireError::CorruptCompression(
+                "uncompressed length too small",
+            ));
+        }
+        if total > max_len {
+            return Err(WireError::Limit {
+                what: "uncompressed message length",
+                size: total,
+                max: max_len,
+            });
+        }
+        // Each stream byte yields at most 257 output bytes (a reference of 2 + 255), so a
+        // stream cannot honestly declare more than that: refuse before allocating.
+        let stream = &message[stream_start..];
+        if total - HEADER_LEN as u64 > stream.len() as u64 * 257 {
+            return Err(WireError::CorruptCompression(
+                "declared length exceeds what the data can hold",
+            ));
+        }
+        let total = usize::try_from(total).map_err(|_| WireError::Limit {
+            what: "uncompressed message length",
+            size: total,
+            max: usize::MAX as u64,
+        })?;
+        Ok(CompressedMessage {
+            header,
+            total,
+            stream,
+        })
+    }
+
+    /// The header of the uncompressed message.
+    pub fn plain_header(&self) -> Header {
+        Header {
+            compression: Compression::None,
+            length: self.total as u64,
+            ..self.header
+        }
+    }
+
+    /// Decompresses into `out`, `total` bytes whose first 8 (the header's place) are left
+    /// alone. On `Ok` every byte after them has been written.
+    pub fn expand_into(&self, out: &mut [MaybeUninit<u8>]) -> Result<(), WireError> {
+        debug_assert_eq!(out.len(), self.total);
+        expand(self.stream, out, self.total)
+    }
+
+    /// The first `N` bytes after the header, decompressed on their own (for a look at
+    /// what the message holds before deciding where to decompress it).
+    pub fn first_bytes<const N: usize>(&self) -> Result<[u8; N], WireError> {
+        // Room for the longest item that can start before byte N.
+        let mut out = vec![MaybeUninit::new(0u8); HEADER_LEN + N + MAX_ITEM_LEN];
+        let until = HEADER_LEN + N;
+        if self.total < until {
+            return Err(WireError::CorruptCompression(
+                "uncompressed length too small",
+            ));
+        }
+        expand(self.stream, &mut out, until)?;
+        let mut first = [0u8; N];
+        for (byte, written) in first.iter_mut().zip(&out[HEADER_LEN..until]) {
+            // SAFETY: `expand` wrote every byte up to `until`.
+            *byte = unsafe { written.assume_init() };
+        }
+        Ok(first)
+    }
+}
+
+/// Runs the stream into `out[8..]` until at least `out[..until]` is written. On `Ok`, every
+/// byte of `out[8..until]` has been written: each item writes the bytes from `s` on and
+/// advances `s` past them, and the loops end only when `s` reaches `until` (a reference
+/// that would pass the end of `out` is an error). Bytes are read back only below `s`, so
+/// only written bytes are ever read.
+fn expand(stream: &[u8], out: &mut [MaybeUninit<u8>], until: usize) -> Result<(), WireError> {
     let total = out.len();
+    debug_assert!(until <= total);
     // The last position entered per slot (0 = empty), then 256 dummy slots that take the
     // inserts a literal right after a reference would otherwise need a branch to skip.
     let mut table = [0usize; 512];
@@ -446,7 +501,7 @@ fn expand(stream: &[u8], out: &mut [MaybeUninit<u8>]) -> Result<(), WireError> {
     let ran_out = || WireError::CorruptCompression("stream ends before the declared length");
     let mut flags = 0u8;
     let mut bit = 0u8;
-    while s < total {
+    while s < until {
         if bit == 0 {
             flags = *stream.get(d).ok_or_else(ran_out)?;
             d += 1;

@@ -10,6 +10,7 @@ use crate::encode::encode_message;
 use crate::error::WireError;
 use crate::header::{Compression, Header, MessageKind, HEADER_LEN, MAX_MESSAGE_LEN};
 use crate::limits::DecodeLimits;
+use crate::receive::decompress_vector;
 
 /// A decoded message: its kind and the value it carried.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,6 +48,8 @@ pub fn decode_message(message: &[u8], limits: &DecodeLimits) -> Result<Message, 
             limits.max_depth,
             header.kind == MessageKind::Response,
         )?
+    } else if let Some(direct) = decompress_vector(message, limits.max_message_bytes)? {
+        return Ok(direct);
     } else {
         let plain = decompress_message(message, limits.max_message_bytes)?;
         decode_body(

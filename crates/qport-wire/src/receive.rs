@@ -6,9 +6,16 @@
 //! the socket into the items' bytes. That halves the memory traffic and the peak memory
 //! of the receive. Anything else (a symbol or boolean vector, a long count, compression,
 //! a length that does not match) is left to the ordinary decoder.
+//!
+//! A compressed message holding such a vector is likewise decompressed straight into the
+//! vector's storage ([`decompress_vector`]) rather than into a buffer that is then copied.
+
+use std::mem::MaybeUninit;
 
 use qport_value::{type_number as t, Attribute, Guid, Value, Vector};
 
+use crate::compress::CompressedMessage;
+use crate::error::WireError;
 use crate::header::{Compression, Header, MessageKind, HEADER_LEN};
 use crate::message::Message;
 use crate::primitive::Primitive;
@@ -40,21 +47,22 @@ enum Items {
     Guid(Vector<Guid>),
 }
 
-impl DirectVector {
-    /// A direct receive for the message whose first bytes are `head`: `Some` when it is
-    /// uncompressed, its body is one vector of fixed-width items with a 4-byte count,
-    /// and those items fill the message exactly (so nothing is left to validate but the
-    /// attribute). Nothing is allocated for a message longer than `max_len`.
-    pub fn for_message(head: &[u8; DIRECT_HEAD_LEN], max_len: u64) -> Option<DirectVector> {
-        let header = Header::parse(head[..HEADER_LEN].try_into().ok()?).ok()?;
-        if header.compression != Compression::None || header.length > max_len {
-            return None;
-        }
-        let type_number = head[HEADER_LEN] as i8;
-        let attribute_byte = head[HEADER_LEN + 1];
-        Attribute::from_byte(attribute_byte)?;
-        let count: [u8; 4] = head[HEADER_LEN + 2..].try_into().ok()?;
-        let count = if header.big_endian {
+/// What a vector's 6-byte prefix says, where the message is that vector and nothing else.
+struct VectorShape {
+    type_number: i8,
+    attribute: Attribute,
+    count: usize,
+}
+
+impl VectorShape {
+    /// The shape of the body `prefix` starts, when it is one vector of fixed-width items
+    /// with a 4-byte count whose items fill a message of `length` bytes exactly (so
+    /// nothing is left to validate but the attribute).
+    fn of(prefix: &[u8; 6], big_endian: bool, length: u64) -> Option<VectorShape> {
+        let type_number = prefix[0] as i8;
+        let attribute = Attribute::from_byte(prefix[1])?;
+        let count: [u8; 4] = prefix[2..].try_into().ok()?;
+        let count = if big_endian {
             u32::from_be_bytes(count)
         } else {
             u32::from_le_bytes(count)
@@ -67,28 +75,108 @@ impl DirectVector {
             t::GUID => 16,
             _ => return None,
         };
-        if count.checked_mul(width)? + DIRECT_HEAD_LEN as u64 != header.length {
+        if count.checked_mul(width)? + DIRECT_HEAD_LEN as u64 != length {
             return None;
         }
-        let count = usize::try_from(count).ok()?;
-        let items = match type_number {
-            t::BYTE | t::CHAR => Items::Byte(Vector::zeroed(count)),
-            t::SHORT => Items::Short(Vector::zeroed(count)),
-            t::REAL => Items::Real(Vector::zeroed(count)),
-            t::FLOAT | t::DATETIME => Items::Float(Vector::zeroed(count)),
-            t::GUID => Items::Guid(Vector::zeroed(count)),
-            t::LONG | t::TIMESTAMP | t::TIMESPAN => Items::Long(Vector::zeroed(count)),
-            _ => Items::Int(Vector::zeroed(count)),
-        };
-        let mut direct = DirectVector {
+        Some(VectorShape {
+            type_number,
+            attribute,
+            count: usize::try_from(count).ok()?,
+        })
+    }
+
+    /// The storage for these items, made by `make` for the item type.
+    fn items<E>(&self, make: impl ItemsMaker<E>) -> Result<Items, E> {
+        let n = self.count;
+        Ok(match self.type_number {
+            t::BYTE | t::CHAR => Items::Byte(make.make(n)?),
+            t::SHORT => Items::Short(make.make(n)?),
+            t::REAL => Items::Real(make.make(n)?),
+            t::FLOAT | t::DATETIME => Items::Float(make.make(n)?),
+            t::GUID => Items::Guid(make.make(n)?),
+            t::LONG | t::TIMESTAMP | t::TIMESPAN => Items::Long(make.make(n)?),
+            _ => Items::Int(make.make(n)?),
+        })
+    }
+}
+
+/// Makes a vector of `count` items of any fixed-width item type (a generic closure).
+trait ItemsMaker<E> {
+    fn make<T: bytemuck::Pod>(&self, count: usize) -> Result<Vector<T>, E>;
+}
+
+/// Zeroed storage, to be read into.
+struct Zeroed;
+
+impl ItemsMaker<()> for Zeroed {
+    fn make<T: bytemuck::Pod>(&self, count: usize) -> Result<Vector<T>, ()> {
+        Ok(Vector::zeroed(count))
+    }
+}
+
+/// Storage written by decompressing a message whose body is the vector: the stream's
+/// output runs from the message header's place, `DIRECT_HEAD_LEN` bytes before the items,
+/// so the items come straight out of the decompressor.
+struct Decompressed<'m, 'a>(&'m CompressedMessage<'a>);
+
+impl ItemsMaker<WireError> for Decompressed<'_, '_> {
+    fn make<T: bytemuck::Pod>(&self, count: usize) -> Result<Vector<T>, WireError> {
+        // SAFETY: `expand_into` returns Ok only once it has written every byte after the
+        // first 8 of its output, which here are the prefix and then every item byte.
+        unsafe {
+            Vector::from_bytes_in_place(count, DIRECT_HEAD_LEN, |out: &mut [MaybeUninit<u8>]| {
+                self.0.expand_into(out)
+            })
+        }
+    }
+}
+
+/// The value of a compressed message whose body is one simple vector of at least
+/// `DIRECT_MIN_LEN` bytes, decompressed straight into the vector's storage; `Ok(None)`
+/// when the message is anything else (the caller then decompresses it as usual).
+/// Errors are those decompressing the message would give.
+pub(crate) fn decompress_vector(
+    message: &[u8],
+    max_len: u64,
+) -> Result<Option<Message>, WireError> {
+    let compressed = CompressedMessage::parse(message, max_len)?;
+    if (compressed.total as u64) < DIRECT_MIN_LEN {
+        return Ok(None);
+    }
+    let header = compressed.header;
+    let prefix = compressed.first_bytes::<6>()?;
+    let Some(shape) = VectorShape::of(&prefix, header.big_endian, compressed.total as u64) else {
+        return Ok(None);
+    };
+    let mut items = shape.items(Decompressed(&compressed))?;
+    items.set_attribute(shape.attribute);
+    Ok(Some(Message {
+        kind: header.kind,
+        value: items.into_value(shape.type_number, header.big_endian),
+    }))
+}
+
+impl DirectVector {
+    /// A direct receive for the message whose first bytes are `head`: `Some` when it is
+    /// uncompressed, its body is one vector of fixed-width items with a 4-byte count,
+    /// and those items fill the message exactly (so nothing is left to validate but the
+    /// attribute). Nothing is allocated for a message longer than `max_len`.
+    pub fn for_message(head: &[u8; DIRECT_HEAD_LEN], max_len: u64) -> Option<DirectVector> {
+        let header = Header::parse(head[..HEADER_LEN].try_into().ok()?).ok()?;
+        if header.compression != Compression::None || header.length > max_len {
+            return None;
+        }
+        let prefix: &[u8; 6] = head[HEADER_LEN..].try_into().ok()?;
+        let shape = VectorShape::of(prefix, header.big_endian, header.length)?;
+        let mut items = shape.items(Zeroed).ok()?;
+        items.set_attribute(shape.attribute);
+        Some(DirectVector {
             kind: header.kind,
             big_endian: header.big_endian,
-            type_number,
+            type_number: shape.type_number,
             items,
             filled: 0,
-        };
-        direct.set_attribute(Attribute::from_byte(attribute_byte)?);
-        Some(direct)
+        })
     }
 
     /// The bytes still to come, to be read into.
@@ -122,22 +210,41 @@ impl DirectVector {
         if !self.is_complete() {
             return None;
         }
-        let swap = self.big_endian;
-        let value = match self.items {
-            Items::Byte(v) => match self.type_number {
+        Some(Message {
+            kind: self.kind,
+            value: self.items.into_value(self.type_number, self.big_endian),
+        })
+    }
+
+    fn total(&self) -> usize {
+        self.items.byte_len()
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        self.items.bytes_mut()
+    }
+}
+
+impl Items {
+    /// The q value of type `type_number` these items make (items of a big-endian message
+    /// are put in native order).
+    fn into_value(self, type_number: i8, big_endian: bool) -> Value {
+        let swap = big_endian;
+        match self {
+            Items::Byte(v) => match type_number {
                 t::CHAR => Value::CharVector(v),
                 _ => Value::ByteVector(v),
             },
             Items::Short(v) => Value::ShortVector(in_order(v, swap)),
             Items::Real(v) => Value::RealVector(in_order(v, swap)),
             Items::Guid(v) => Value::GuidVector(v),
-            Items::Float(v) => match self.type_number {
+            Items::Float(v) => match type_number {
                 t::DATETIME => Value::DatetimeVector(in_order(v, swap)),
                 _ => Value::FloatVector(in_order(v, swap)),
             },
             Items::Long(v) => {
                 let v = in_order(v, swap);
-                match self.type_number {
+                match type_number {
                     t::TIMESTAMP => Value::TimestampVector(v),
                     t::TIMESPAN => Value::TimespanVector(v),
                     _ => Value::LongVector(v),
@@ -145,7 +252,7 @@ impl DirectVector {
             }
             Items::Int(v) => {
                 let v = in_order(v, swap);
-                match self.type_number {
+                match type_number {
                     t::MONTH => Value::MonthVector(v),
                     t::DATE => Value::DateVector(v),
                     t::MINUTE => Value::MinuteVector(v),
@@ -154,15 +261,11 @@ impl DirectVector {
                     _ => Value::IntVector(v),
                 }
             }
-        };
-        Some(Message {
-            kind: self.kind,
-            value,
-        })
+        }
     }
 
-    fn total(&self) -> usize {
-        match &self.items {
+    fn byte_len(&self) -> usize {
+        match self {
             Items::Byte(v) => v.len(),
             Items::Short(v) => v.len() * 2,
             Items::Int(v) => v.len() * 4,
@@ -174,7 +277,7 @@ impl DirectVector {
     }
 
     fn bytes_mut(&mut self) -> &mut [u8] {
-        match &mut self.items {
+        match self {
             Items::Byte(v) => v.as_bytes_mut(),
             Items::Short(v) => v.as_bytes_mut(),
             Items::Int(v) => v.as_bytes_mut(),
@@ -186,7 +289,7 @@ impl DirectVector {
     }
 
     fn set_attribute(&mut self, attribute: Attribute) {
-        match &mut self.items {
+        match self {
             Items::Byte(v) => v.set_attribute(attribute),
             Items::Short(v) => v.set_attribute(attribute),
             Items::Int(v) => v.set_attribute(attribute),

@@ -4,21 +4,26 @@
 //! Decompression must never panic and what it gives must be a well-formed uncompressed
 //! message that compresses back losslessly. Compression of any payload (framed in either
 //! byte order) must decompress to exactly the original message, and when it compresses it
-//! must fit in half the original.
+//! must fit in half the original. Decoding a compressed message (which decompresses a
+//! message that is one big simple vector straight into the vector) must give what
+//! decompressing it first and decoding that gives.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use qport_wire::{
-    compress_message, decompress_message, Compression, Header, MessageKind, HEADER_LEN,
+    compress_message, decode_message, decompress_message, Compression, DecodeLimits, Header,
+    MessageKind, HEADER_LEN,
 };
 
 const MAX_MESSAGE_BYTES: u64 = 1 << 24;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(plain) = decompress_message(data, MAX_MESSAGE_BYTES) {
-        check_decompressed(data, &plain);
+    let decompressed = decompress_message(data, MAX_MESSAGE_BYTES);
+    if let Ok(plain) = &decompressed {
+        check_decompressed(data, plain);
     }
+    check_decoded_as_decompressed(data, decompressed);
     for big_endian in [false, true] {
         check_compress_roundtrip(&frame(data, big_endian));
     }
@@ -37,6 +42,30 @@ fn check_decompressed(data: &[u8], plain: &[u8]) {
         let back = decompress_message(&packed, plain.len() as u64)
             .expect("recompressed message decompresses");
         assert!(back == plain, "recompression lost data");
+    }
+}
+
+/// Decoding `data` agrees with decoding what decompressing it gave: the same value, or an
+/// error for both.
+fn check_decoded_as_decompressed(
+    data: &[u8],
+    decompressed: Result<Vec<u8>, qport_wire::WireError>,
+) {
+    let limits = DecodeLimits::DEFAULT.with_max_message_bytes(MAX_MESSAGE_BYTES);
+    let direct = decode_message(data, &limits);
+    match decompressed {
+        Ok(plain) => {
+            let via_plain = decode_message(&plain, &limits);
+            match (&direct, &via_plain) {
+                (Ok(a), Ok(b)) => assert!(a == b, "decoded {a:?}, via decompression {b:?}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("decoded {direct:?}, via decompression {via_plain:?}"),
+            }
+        }
+        Err(_) => assert!(
+            direct.is_err() || parse(data).is_some_and(|h| h.compression == Compression::None),
+            "a compressed message that does not decompress decoded: {direct:?}"
+        ),
     }
 }
 
