@@ -1,7 +1,9 @@
 //! Function values (types 100–111): lambdas, primitives, iterators, projections,
 //! compositions and the functions iterators derive.
 
-use std::sync::Arc;
+use std::any::Any;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use crate::symbol::Symbol;
 use crate::types::type_number;
@@ -31,6 +33,40 @@ pub struct Lambda {
     pub context: Symbol,
     /// The source text, braces included.
     pub source: Vec<u8>,
+    /// What an engine made of the source (its parse), kept with the lambda so it is
+    /// parsed once however often it is called. Not part of the value: equality, display
+    /// and the wire see only the context and the source.
+    pub compiled: Compiled,
+}
+
+/// A slot an engine fills once with its own form of a lambda.
+#[derive(Clone, Default)]
+pub struct Compiled(OnceLock<Arc<dyn Any + Send + Sync>>);
+
+impl Compiled {
+    /// The engine's form, made by `make` on first use.
+    pub fn get_or_init(
+        &self,
+        make: impl FnOnce() -> Arc<dyn Any + Send + Sync>,
+    ) -> &Arc<dyn Any + Send + Sync> {
+        self.0.get_or_init(make)
+    }
+}
+
+impl PartialEq for Compiled {
+    fn eq(&self, _: &Compiled) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Compiled"
+        } else {
+            "NotCompiled"
+        })
+    }
 }
 
 /// The iterator that derived a function, by its kdb+ type number.
@@ -89,6 +125,7 @@ impl Function {
         Function::Lambda(Arc::new(Lambda {
             context,
             source: source.into(),
+            compiled: Compiled::default(),
         }))
     }
 }

@@ -1,0 +1,471 @@
+//! Number, boolean, byte and temporal literals: the words of one strand → an atom or a
+//! vector.
+//!
+//! A strand takes one type for all its items: the type suffix of its last item (`1 2 3i`,
+//! `1 2 3f`), else float if any item is a float (`1 2.5`), else the type of its items
+//! (`2024.01.15 2024.01.16`, `1 2 0N`). Nulls and infinities (`0N`, `0W`, `0n`, `0w`) take
+//! the strand's type.
+
+use qport_value::null::*;
+use qport_value::temporal::{date_from_ymd, month_from_ym, NANOS_PER_DAY};
+use qport_value::{Guid, Value};
+
+use crate::error::{QError, QResult};
+use crate::items::{empty_of, from_items};
+
+/// One word before the strand's type is settled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Word {
+    /// A plain integer with no suffix; `None` for `0N`, `Some(±inf)` marked by `inf`.
+    Integer(i64),
+    /// A plain number with a `.` or exponent and no suffix.
+    Float(f64),
+    /// `0N`, `0W` or `-0W` with no suffix.
+    Special(Special),
+    /// `0n`, `0w`, `-0w`: float null and infinities.
+    FloatSpecial(Special),
+    /// A word whose type is fixed by its suffix or form.
+    Typed(Atom),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Special {
+    Null,
+    Inf,
+    NegInf,
+}
+
+/// A typed atom, before it becomes a `Value` (so a strand's items can be converted).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Atom {
+    Bool(bool),
+    Byte(u8),
+    Short(i16),
+    Int(i32),
+    Long(i64),
+    Real(f32),
+    Float(f64),
+    Timestamp(i64),
+    Month(i32),
+    Date(i32),
+    Datetime(f64),
+    Timespan(i64),
+    Minute(i32),
+    Second(i32),
+    Time(i32),
+    Guid,
+}
+
+/// The value a strand of literal words denotes.
+pub fn strand(words: &[String]) -> QResult<Value> {
+    if let [word] = words {
+        // Boolean and byte vectors are single words: `101b`, `0x0102`.
+        if let Some(v) = bool_or_byte_vector(word) {
+            return Ok(v);
+        }
+    }
+    let parsed: Vec<Word> = words.iter().map(|w| word(w)).collect::<QResult<_>>()?;
+    let target = strand_type(&parsed);
+    let atoms: Vec<Value> = parsed
+        .iter()
+        .map(|&w| settle(w, target))
+        .collect::<QResult<_>>()?;
+    Ok(if atoms.len() == 1 {
+        atoms.into_iter().next().unwrap_or(Value::IDENTITY)
+    } else {
+        let t = atoms[0].type_number();
+        let v = from_items(atoms);
+        if v.type_number() == 0 {
+            return Err(QError::new("type"));
+        }
+        if v.count() == 0 {
+            empty_of(-t)
+        } else {
+            v
+        }
+    })
+}
+
+/// The type every item of a strand takes, as an example atom.
+fn strand_type(words: &[Word]) -> Atom {
+    if let Some(Word::Typed(atom)) = words.last() {
+        return *atom;
+    }
+    if let Some(Word::Typed(atom)) = words.iter().find(|w| matches!(w, Word::Typed(_))) {
+        return *atom;
+    }
+    if words
+        .iter()
+        .any(|w| matches!(w, Word::Float(_) | Word::FloatSpecial(_)))
+    {
+        Atom::Float(0.0)
+    } else {
+        Atom::Long(0)
+    }
+}
+
+/// A word as an item of a strand of type `target`.
+fn settle(word: Word, target: Atom) -> QResult<Value> {
+    let atom = match word {
+        Word::Typed(atom) => {
+            if std::mem::discriminant(&atom) != std::mem::discriminant(&target) {
+                return convert_number(atom, target);
+            }
+            atom
+        }
+        Word::Integer(n) => return convert_number(Atom::Long(n), target),
+        Word::Float(f) => return convert_number(Atom::Float(f), target),
+        Word::Special(s) | Word::FloatSpecial(s) => special(s, target),
+    };
+    Ok(to_value(atom))
+}
+
+/// A number in a strand of another numeric type (`1 2.5`: the 1 becomes a float).
+fn convert_number(atom: Atom, target: Atom) -> QResult<Value> {
+    let f = match atom {
+        Atom::Long(n) => n as f64,
+        Atom::Float(f) => f,
+        Atom::Int(n) => n as f64,
+        Atom::Short(n) => n as f64,
+        Atom::Real(r) => r as f64,
+        _ => return Err(QError::type_()),
+    };
+    let integral = f.fract() == 0.0;
+    Ok(to_value(match target {
+        Atom::Float(_) => Atom::Float(f),
+        Atom::Real(_) => Atom::Real(f as f32),
+        Atom::Long(_) if integral => Atom::Long(f as i64),
+        Atom::Int(_) if integral => Atom::Int(f as i32),
+        Atom::Short(_) if integral => Atom::Short(f as i16),
+        _ => return Err(QError::type_()),
+    }))
+}
+
+/// A null or infinity of the target's type.
+fn special(s: Special, target: Atom) -> Atom {
+    macro_rules! pick {
+        ($null:expr, $inf:expr) => {
+            match s {
+                Special::Null => $null,
+                Special::Inf => $inf,
+                Special::NegInf => -$inf,
+            }
+        };
+    }
+    match target {
+        Atom::Short(_) => Atom::Short(pick!(NULL_SHORT, INF_SHORT)),
+        Atom::Int(_) => Atom::Int(pick!(NULL_INT, INF_INT)),
+        Atom::Real(_) => Atom::Real(pick!(NULL_REAL, INF_REAL)),
+        Atom::Float(_) => Atom::Float(pick!(NULL_FLOAT, INF_FLOAT)),
+        Atom::Timestamp(_) => Atom::Timestamp(pick!(NULL_LONG, INF_LONG)),
+        Atom::Month(_) => Atom::Month(pick!(NULL_INT, INF_INT)),
+        Atom::Date(_) => Atom::Date(pick!(NULL_INT, INF_INT)),
+        Atom::Datetime(_) => Atom::Datetime(pick!(NULL_FLOAT, INF_FLOAT)),
+        Atom::Timespan(_) => Atom::Timespan(pick!(NULL_LONG, INF_LONG)),
+        Atom::Minute(_) => Atom::Minute(pick!(NULL_INT, INF_INT)),
+        Atom::Second(_) => Atom::Second(pick!(NULL_INT, INF_INT)),
+        Atom::Time(_) => Atom::Time(pick!(NULL_INT, INF_INT)),
+        _ => Atom::Long(pick!(NULL_LONG, INF_LONG)),
+    }
+}
+
+fn to_value(atom: Atom) -> Value {
+    match atom {
+        Atom::Bool(b) => Value::Bool(b),
+        Atom::Byte(b) => Value::Byte(b),
+        Atom::Short(n) => Value::Short(n),
+        Atom::Int(n) => Value::Int(n),
+        Atom::Long(n) => Value::Long(n),
+        Atom::Real(r) => Value::Real(r),
+        Atom::Float(f) => Value::Float(f),
+        Atom::Timestamp(n) => Value::Timestamp(n),
+        Atom::Month(n) => Value::Month(n),
+        Atom::Date(n) => Value::Date(n),
+        Atom::Datetime(f) => Value::Datetime(f),
+        Atom::Timespan(n) => Value::Timespan(n),
+        Atom::Minute(n) => Value::Minute(n),
+        Atom::Second(n) => Value::Second(n),
+        Atom::Time(n) => Value::Time(n),
+        Atom::Guid => Value::Guid(Guid([0; 16])),
+    }
+}
+
+/// `101b` and `0x0102` as vectors (several digits), or `None`.
+fn bool_or_byte_vector(word: &str) -> Option<Value> {
+    if let Some(digits) = word.strip_suffix('b') {
+        if digits.len() > 1 && digits.bytes().all(|c| c == b'0' || c == b'1') {
+            return Some(Value::from(
+                digits.bytes().map(|c| c == b'1').collect::<Vec<bool>>(),
+            ));
+        }
+    }
+    if let Some(hex) = word.strip_prefix("0x") {
+        if hex.len() > 2 && hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+            let padded = if hex.len() % 2 == 1 {
+                format!("0{hex}")
+            } else {
+                hex.to_string()
+            };
+            let bytes: Vec<u8> = (0..padded.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).unwrap_or(0))
+                .collect();
+            return Some(Value::ByteVector(bytes.into()));
+        }
+    }
+    None
+}
+
+/// One word of a strand.
+fn word(text: &str) -> QResult<Word> {
+    let bad = || QError::new(text);
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    // Nulls and infinities, possibly typed: 0N 0W 0n 0w 0Ni 0Wd ...
+    if let Some(rest) = body.strip_prefix("0N").or_else(|| body.strip_prefix("0W")) {
+        let s = match (body.as_bytes()[1], negative) {
+            (b'N', _) => Special::Null,
+            (_, false) => Special::Inf,
+            (_, true) => Special::NegInf,
+        };
+        return Ok(match rest {
+            "" => Word::Special(s),
+            suffix => Word::Typed(special(s, suffix_type(suffix).ok_or_else(bad)?)),
+        });
+    }
+    if body == "0n" || body == "0w" {
+        let s = match (body, negative) {
+            ("0n", _) => Special::Null,
+            (_, false) => Special::Inf,
+            _ => Special::NegInf,
+        };
+        return Ok(Word::FloatSpecial(s));
+    }
+    let sign = if negative { -1 } else { 1 };
+    if let Some(hex) = body.strip_prefix("0x") {
+        let n = u8::from_str_radix(hex, 16).map_err(|_| bad())?;
+        return Ok(Word::Typed(Atom::Byte(n)));
+    }
+    if let Some(t) = temporal(body).map_err(|_| bad())? {
+        return Ok(Word::Typed(negate_temporal(t, negative)));
+    }
+    // A suffix letter fixes the type.
+    let last = body.as_bytes().last().copied().unwrap_or(0);
+    if last.is_ascii_alphabetic() && !(body.contains('e') && last.is_ascii_digit()) {
+        let digits = &body[..body.len() - 1];
+        let atom = match last {
+            b'b' => match digits {
+                "0" => Atom::Bool(false),
+                "1" => Atom::Bool(true),
+                _ => return Err(bad()),
+            },
+            b'h' => Atom::Short((sign * digits.parse::<i64>().map_err(|_| bad())?) as i16),
+            b'i' => Atom::Int((sign * digits.parse::<i64>().map_err(|_| bad())?) as i32),
+            b'j' => Atom::Long(sign * digits.parse::<i64>().map_err(|_| bad())?),
+            b'e' => Atom::Real(sign as f32 * digits.parse::<f32>().map_err(|_| bad())?),
+            b'f' => Atom::Float(sign as f64 * digits.parse::<f64>().map_err(|_| bad())?),
+            _ => {
+                // A temporal suffix on a plain number: 2000.01m, 12:00u ...
+                return Err(bad());
+            }
+        };
+        return Ok(Word::Typed(atom));
+    }
+    if body.bytes().all(|c| c.is_ascii_digit()) {
+        let n: i64 = body.parse().map_err(|_| bad())?;
+        return Ok(Word::Integer(sign * n));
+    }
+    let f: f64 = body.parse().map_err(|_| bad())?;
+    Ok(Word::Float(sign as f64 * f))
+}
+
+fn negate_temporal(atom: Atom, negative: bool) -> Atom {
+    if !negative {
+        return atom;
+    }
+    match atom {
+        Atom::Timespan(n) => Atom::Timespan(-n),
+        Atom::Minute(n) => Atom::Minute(-n),
+        Atom::Second(n) => Atom::Second(-n),
+        Atom::Time(n) => Atom::Time(-n),
+        other => other,
+    }
+}
+
+/// The type a suffix letter names, as an example atom.
+fn suffix_type(suffix: &str) -> Option<Atom> {
+    Some(match suffix {
+        "b" => Atom::Bool(false),
+        "x" => Atom::Byte(0),
+        "h" => Atom::Short(0),
+        "i" => Atom::Int(0),
+        "j" => Atom::Long(0),
+        "e" => Atom::Real(0.0),
+        "f" => Atom::Float(0.0),
+        "p" => Atom::Timestamp(0),
+        "m" => Atom::Month(0),
+        "d" => Atom::Date(0),
+        "z" => Atom::Datetime(0.0),
+        "n" => Atom::Timespan(0),
+        "u" => Atom::Minute(0),
+        "v" => Atom::Second(0),
+        "t" => Atom::Time(0),
+        "g" => Atom::Guid,
+        _ => return None,
+    })
+}
+
+/// A temporal literal, `Ok(None)` if `text` is not written as one.
+fn temporal(text: &str) -> Result<Option<Atom>, ()> {
+    let b = text.as_bytes();
+    // Date-based: yyyy.mm.dd, yyyy.mm(m), yyyy.mm.ddDhh:mm..., yyyy.mm.ddThh:mm...
+    if b.len() >= 7 && b[4] == b'.' && b[..4].iter().all(u8::is_ascii_digit) {
+        let year: i32 = text[..4].parse().map_err(|_| ())?;
+        let month: u32 = text.get(5..7).ok_or(())?.parse().map_err(|_| ())?;
+        if !(1..=12).contains(&month) {
+            return Err(());
+        }
+        let rest = &text[7..];
+        if rest.is_empty() || rest == "m" {
+            return Ok(Some(Atom::Month(month_from_ym(year, month))));
+        }
+        let rest = rest.strip_prefix('.').ok_or(())?;
+        let day: u32 = rest.get(..2).ok_or(())?.parse().map_err(|_| ())?;
+        let date = date_from_ymd(year, month, day);
+        let rest = &rest[2..];
+        return Ok(Some(match rest.as_bytes().first() {
+            None => Atom::Date(date),
+            Some(b'd') if rest.len() == 1 => Atom::Date(date),
+            Some(b'p') if rest.len() == 1 => Atom::Timestamp(i64::from(date) * NANOS_PER_DAY),
+            Some(b'z') if rest.len() == 1 => Atom::Datetime(f64::from(date)),
+            Some(b'D') => {
+                let nanos = if rest.len() > 1 {
+                    time_nanos(&rest[1..])?
+                } else {
+                    0
+                };
+                Atom::Timestamp(i64::from(date) * NANOS_PER_DAY + nanos)
+            }
+            Some(b'T') => {
+                let nanos = if rest.len() > 1 {
+                    time_nanos(&rest[1..])?
+                } else {
+                    0
+                };
+                Atom::Datetime(f64::from(date) + nanos as f64 / NANOS_PER_DAY as f64)
+            }
+            _ => return Err(()),
+        }));
+    }
+    // Timespan: nDhh:mm:ss.nnnnnnnnn
+    if let Some(d) = text.find('D') {
+        let days: i64 = text[..d].parse().map_err(|_| ())?;
+        let nanos = if d + 1 < text.len() {
+            time_nanos(&text[d + 1..])?
+        } else {
+            0
+        };
+        return Ok(Some(Atom::Timespan(days * NANOS_PER_DAY + nanos)));
+    }
+    // Times: hh:mm (minute), hh:mm:ss (second), hh:mm:ss.mmm (time), more digits: timespan.
+    if b.len() >= 4 && b.get(2) == Some(&b':') || b.get(1) == Some(&b':') {
+        let (body, suffix) = match b.last() {
+            Some(c) if c.is_ascii_alphabetic() => (&text[..text.len() - 1], Some(*c)),
+            _ => (text, None),
+        };
+        let parts: Vec<&str> = body.split(':').collect();
+        let num = |s: &str| s.parse::<i64>().map_err(|_| ());
+        let atom = match (parts.as_slice(), suffix) {
+            ([h, m], None | Some(b'u')) => Atom::Minute((num(h)? * 60 + num(m)?) as i32),
+            ([h, m, s], None | Some(b'v')) if !s.contains('.') => {
+                Atom::Second((num(h)? * 3600 + num(m)? * 60 + num(s)?) as i32)
+            }
+            ([_, _, s], None | Some(b't')) if s.len() <= 6 => {
+                Atom::Time((time_nanos(body)? / 1_000_000) as i32)
+            }
+            ([_, _, _], None | Some(b'n')) => Atom::Timespan(time_nanos(body)?),
+            ([_, _], Some(b'v')) => Atom::Second((time_nanos(body)? / 1_000_000_000) as i32),
+            _ => return Err(()),
+        };
+        return Ok(Some(atom));
+    }
+    Ok(None)
+}
+
+/// Nanoseconds of `hh:mm`, `hh:mm:ss` or `hh:mm:ss.fffffffff`.
+fn time_nanos(text: &str) -> Result<i64, ()> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let num = |s: &str| s.parse::<i64>().map_err(|_| ());
+    let (h, m, s) = match parts.as_slice() {
+        [h] => (num(h)?, 0, "0"),
+        [h, m] => (num(h)?, num(m)?, "0"),
+        [h, m, s] => (num(h)?, num(m)?, *s),
+        _ => return Err(()),
+    };
+    let (whole, fraction) = match s.split_once('.') {
+        Some((w, f)) => (num(w)?, f),
+        None => (num(s)?, ""),
+    };
+    if fraction.len() > 9 || !fraction.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(());
+    }
+    let frac_nanos = if fraction.is_empty() {
+        0
+    } else {
+        num(fraction)? * 10i64.pow(9 - fraction.len() as u32)
+    };
+    Ok(((h * 60 + m) * 60 + whole) * 1_000_000_000 + frac_nanos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(text: &str) -> Value {
+        let words: Vec<String> = text.split(' ').map(String::from).collect();
+        strand(&words).unwrap()
+    }
+
+    #[test]
+    fn numbers_and_strands() {
+        assert_eq!(lit("42"), Value::Long(42));
+        assert_eq!(lit("-7"), Value::Long(-7));
+        assert_eq!(lit("1 2 3"), Value::from(vec![1i64, 2, 3]));
+        assert_eq!(lit("1 2.5"), Value::from(vec![1.0f64, 2.5]));
+        assert_eq!(lit("1 2 3i"), Value::IntVector(vec![1, 2, 3].into()));
+        assert_eq!(lit("1 0N 3"), Value::from(vec![1i64, NULL_LONG, 3]));
+        assert_eq!(lit("0w"), Value::Float(f64::INFINITY));
+        assert_eq!(lit("-0W"), Value::Long(-INF_LONG));
+        assert_eq!(lit("1e-05"), Value::Float(1e-5));
+        assert_eq!(lit("2.5e"), Value::Real(2.5));
+        assert_eq!(lit("3h"), Value::Short(3));
+        assert_eq!(lit("101b"), Value::from(vec![true, false, true]));
+        assert_eq!(lit("1b"), Value::Bool(true));
+        assert_eq!(lit("0x0a"), Value::Byte(10));
+        assert_eq!(lit("0x0102"), Value::ByteVector(vec![1, 2].into()));
+        assert_eq!(lit("0Ni"), Value::Int(NULL_INT));
+        assert_eq!(lit("2f"), Value::Float(2.0));
+    }
+
+    #[test]
+    fn temporal_literals() {
+        assert_eq!(lit("2000.01.02"), Value::Date(1));
+        assert_eq!(lit("2000.02m"), Value::Month(1));
+        assert_eq!(lit("2000.02"), Value::Month(1));
+        assert_eq!(lit("12:30"), Value::Minute(750));
+        assert_eq!(lit("00:00:01"), Value::Second(1));
+        assert_eq!(lit("00:00:01.500"), Value::Time(1500));
+        assert_eq!(lit("0D00:00:01"), Value::Timespan(1_000_000_000));
+        assert_eq!(
+            lit("2000.01.02D00:00:00.000000001"),
+            Value::Timestamp(NANOS_PER_DAY + 1)
+        );
+        assert_eq!(lit("0Nd"), Value::Date(NULL_INT));
+        assert_eq!(
+            lit("2000.01.01 2000.01.03"),
+            Value::DateVector(vec![0, 2].into())
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! System commands: `\P`, `\c`, `\t`, `\ts`, `\l`, `\d`, `\v`, as typed at the console
+//! after a backslash or given to `system`.
+
+use std::time::Instant;
+
+use qport_value::{Symbol, Value, Vector};
+
+use crate::error::QError;
+use crate::eval::{Eval, Interpreter};
+use crate::format;
+
+impl Interpreter {
+    /// Runs a system command (the text after `\`); gives its value (`::` for those that
+    /// only act).
+    pub fn system(&mut self, command: &str) -> Eval {
+        let command = command.trim();
+        let (name, arg) = match command.find([' ', ':']) {
+            Some(i) if command.as_bytes()[i] == b' ' => (&command[..i], command[i + 1..].trim()),
+            Some(i) => (&command[..i], &command[i..]),
+            None => (command, ""),
+        };
+        match name {
+            "P" => {
+                if arg.is_empty() {
+                    return Ok(Value::Int(format::precision() as i32));
+                }
+                let p: usize = arg.parse().map_err(|_| QError::type_())?;
+                format::set_precision(p.min(17));
+                Ok(Value::IDENTITY)
+            }
+            "c" => {
+                if arg.is_empty() {
+                    let (rows, cols) = format::console_size();
+                    return Ok(Value::IntVector(Vector::from(vec![
+                        rows as i32,
+                        cols as i32,
+                    ])));
+                }
+                let numbers: Vec<usize> = arg
+                    .split_whitespace()
+                    .map(|n| n.parse().map_err(|_| QError::type_()))
+                    .collect::<Result<_, _>>()?;
+                let [rows, cols] = numbers[..] else {
+                    return Err(QError::length().into());
+                };
+                format::set_console_size(rows.clamp(10, 2000), cols.clamp(10, 2000));
+                Ok(Value::IDENTITY)
+            }
+            "t" | "ts" => {
+                // \t expr, \t:n expr
+                let (repeat, expr) = match arg.strip_prefix(':') {
+                    Some(rest) => {
+                        let (n, expr) = rest.split_once(' ').ok_or_else(QError::parse)?;
+                        (n.parse::<u64>().map_err(|_| QError::type_())?, expr)
+                    }
+                    None => (1, arg),
+                };
+                let start = Instant::now();
+                for _ in 0..repeat.max(1) {
+                    self.run(expr.as_bytes())?;
+                }
+                let ms = start.elapsed().as_millis() as i64;
+                Ok(if name == "t" {
+                    Value::Long(ms)
+                } else {
+                    Value::from(vec![ms, 0i64])
+                })
+            }
+            "l" => {
+                let text = std::fs::read(arg).map_err(|_| QError::new(arg))?;
+                self.load_script(&text)?;
+                Ok(Value::IDENTITY)
+            }
+            "d" => {
+                if arg.is_empty() {
+                    let ns = if self.namespace.is_empty() {
+                        Symbol::new(".")
+                    } else {
+                        self.namespace
+                    };
+                    return Ok(Value::Symbol(ns));
+                }
+                self.namespace = if arg == "." {
+                    Symbol::empty()
+                } else {
+                    Symbol::new(arg)
+                };
+                Ok(Value::IDENTITY)
+            }
+            "v" => Ok(Value::SymbolVector(Vector::from(self.variables()))),
+            _ => Err(QError::nyi().into()),
+        }
+    }
+
+    /// Loads a script: statements are lines, and a line starting with whitespace
+    /// continues the one before; `/` alone on a line opens a comment block that `\`
+    /// alone closes, and `\` alone outside one ends the script.
+    pub fn load_script(&mut self, text: &[u8]) -> Eval<()> {
+        for statement in script_statements(text) {
+            if let Some(command) = statement.strip_prefix('\\') {
+                self.system(command)?;
+            } else {
+                self.run(statement.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The names of the globals in the current namespace, sorted.
+    fn variables(&self) -> Vec<Symbol> {
+        let mut names: Vec<Symbol> = self
+            .global_names()
+            .filter(|name| {
+                let text = name.as_bytes();
+                if self.namespace.is_empty() {
+                    !text.contains(&b'.')
+                } else {
+                    let ns = self.namespace.as_bytes();
+                    text.len() > ns.len() + 1 && text.starts_with(ns) && text[ns.len()] == b'.'
+                }
+            })
+            .map(|name| {
+                let text = name.as_bytes();
+                let skip = if self.namespace.is_empty() {
+                    0
+                } else {
+                    self.namespace.len() + 1
+                };
+                Symbol::new(&text[skip..])
+            })
+            .collect();
+        names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        names
+    }
+}
+
+/// A script's statements, by q's script rules.
+pub fn script_statements(text: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(text);
+    let mut statements: Vec<String> = Vec::new();
+    let mut in_comment = false;
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        if in_comment {
+            if trimmed == "\\" {
+                in_comment = false;
+            }
+            continue;
+        }
+        if trimmed == "/" {
+            in_comment = true;
+            continue;
+        }
+        if trimmed == "\\" {
+            break;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('/') {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = statements.last_mut() {
+                last.push(' ');
+                last.push_str(trimmed.trim_start());
+                continue;
+            }
+        }
+        statements.push(trimmed.to_string());
+    }
+    statements
+}

@@ -1,0 +1,291 @@
+//! The verb table: every primitive (glyph or keyword) with its unary and binary forms.
+//!
+//! One row per primitive drives the parser (which names are keywords, and which of those
+//! sit between two arguments), application, and how a primitive displays. Function values
+//! refer to rows by index: `Function::UnaryPrimitive(i)` is row i's unary form,
+//! `Function::BinaryPrimitive(i)` its binary form. Rows 0–19 are kdb+'s glyphs in kdb+'s
+//! order, so those indexes mean the same on the wire.
+//!
+//! Families, one file each:
+//! - [`arith`]: `+ - * % & |` and `neg abs div mod xexp ...`, with atomic extension and
+//!   kdb+'s type promotion; [`compare`]: `= < > <= >= <> ~`; [`math`]: aggregations and
+//!   the numeric library (`sum avg sums deltas sqrt ...`).
+//! - [`list`]: `til count first # _ , ? reverse distinct where group ...` and indexing.
+//! - [`cast`]: `$` (cast, tok, pad); `string` is with the formatter.
+//!
+//! Rows whose behaviour needs the interpreter (`each`, `over`, `value`, `@` and `.`
+//! applying functions, ...) have no function here: the evaluator handles them by index.
+
+pub mod arith;
+pub mod cast;
+pub mod compare;
+pub mod list;
+pub mod math;
+
+use qport_value::{Function, Value};
+
+use crate::error::QResult;
+
+/// A primitive's unary form.
+pub type Monad = fn(Value) -> QResult;
+/// A primitive's binary form.
+pub type Dyad = fn(Value, Value) -> QResult;
+
+/// One primitive.
+pub struct Verb {
+    /// The glyph or keyword it is written as.
+    pub name: &'static str,
+    /// How it is written and used.
+    pub kind: VerbKind,
+    pub monad: Option<Monad>,
+    pub dyad: Option<Dyad>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerbKind {
+    /// A glyph: binary between nouns, unary (`-x`, `-:`) before one.
+    Glyph,
+    /// A keyword taking one argument, written before it (`til 5`).
+    UnaryKeyword,
+    /// A keyword written between two arguments (`7 mod 3`).
+    BinaryKeyword,
+}
+
+/// A keyword as the parser sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keyword {
+    Unary(u8),
+    Binary(u8),
+}
+
+/// The row of `enlist`, which takes any number of arguments (`(a;b)` is `enlist[a;b]`).
+pub const ENLIST_INDEX: u8 = 23;
+
+/// The index of the elided-argument marker (`f[;1]`); no row.
+pub const ELIDED_INDEX: u8 = 0xFF;
+
+const fn glyph(name: &'static str) -> Verb {
+    Verb {
+        name,
+        kind: VerbKind::Glyph,
+        monad: None,
+        dyad: None,
+    }
+}
+
+const fn unary(name: &'static str) -> Verb {
+    Verb {
+        name,
+        kind: VerbKind::UnaryKeyword,
+        monad: None,
+        dyad: None,
+    }
+}
+
+const fn binary(name: &'static str) -> Verb {
+    Verb {
+        name,
+        kind: VerbKind::BinaryKeyword,
+        monad: None,
+        dyad: None,
+    }
+}
+
+/// Every primitive, by index.
+pub static VERBS: &[Verb] = &[
+    // 0–19: kdb+'s glyphs, in kdb+'s order.
+    glyph(":"),
+    glyph("+"),
+    glyph("-"),
+    glyph("*"),
+    glyph("%"),
+    glyph("&"),
+    glyph("|"),
+    glyph("^"),
+    glyph("="),
+    glyph("<"),
+    glyph(">"),
+    glyph("$"),
+    glyph(","),
+    glyph("#"),
+    glyph("_"),
+    glyph("~"),
+    glyph("!"),
+    glyph("?"),
+    glyph("@"),
+    glyph("."),
+    // 20–22: two-character comparisons.
+    glyph("<="),
+    glyph(">="),
+    glyph("<>"),
+    // 23 on: keywords.
+    unary("enlist"),
+    unary("til"),
+    unary("count"),
+    unary("first"),
+    unary("last"),
+    unary("neg"),
+    unary("abs"),
+    unary("not"),
+    unary("null"),
+    unary("reciprocal"),
+    unary("floor"),
+    unary("ceiling"),
+    unary("signum"),
+    unary("sqrt"),
+    unary("exp"),
+    unary("log"),
+    unary("sin"),
+    unary("cos"),
+    unary("tan"),
+    unary("asin"),
+    unary("acos"),
+    unary("atan"),
+    unary("sum"),
+    unary("prd"),
+    unary("min"),
+    unary("max"),
+    unary("avg"),
+    unary("sums"),
+    unary("prds"),
+    unary("mins"),
+    unary("maxs"),
+    unary("avgs"),
+    unary("deltas"),
+    unary("ratios"),
+    unary("med"),
+    unary("var"),
+    unary("dev"),
+    unary("sdev"),
+    unary("svar"),
+    unary("all"),
+    unary("any"),
+    unary("distinct"),
+    unary("where"),
+    unary("group"),
+    unary("asc"),
+    unary("desc"),
+    unary("iasc"),
+    unary("idesc"),
+    unary("reverse"),
+    unary("raze"),
+    unary("flip"),
+    unary("key"),
+    unary("value"),
+    unary("type"),
+    unary("string"),
+    unary("fills"),
+    unary("differ"),
+    unary("prev"),
+    unary("next"),
+    unary("rank"),
+    unary("lower"),
+    unary("upper"),
+    unary("trim"),
+    unary("ltrim"),
+    unary("rtrim"),
+    unary("show"),
+    unary("parse"),
+    unary("eval"),
+    unary("get"),
+    binary("and"),
+    binary("or"),
+    binary("div"),
+    binary("mod"),
+    binary("xexp"),
+    binary("xlog"),
+    binary("in"),
+    binary("within"),
+    binary("except"),
+    binary("inter"),
+    binary("union"),
+    binary("rotate"),
+    binary("cross"),
+    binary("sublist"),
+    binary("bin"),
+    binary("binr"),
+    binary("wsum"),
+    binary("wavg"),
+    binary("cor"),
+    binary("cov"),
+    binary("each"),
+    binary("over"),
+    binary("scan"),
+    binary("prior"),
+    binary("peach"),
+    binary("xbar"),
+    binary("mavg"),
+    binary("msum"),
+    binary("mmin"),
+    binary("mmax"),
+    binary("mcount"),
+    binary("mdev"),
+    binary("ema"),
+    binary("like"),
+    binary("ss"),
+    binary("vs"),
+    binary("sv"),
+    binary("cut"),
+];
+
+/// The row of a glyph.
+pub fn glyph_index(glyph: &str) -> Option<u8> {
+    VERBS
+        .iter()
+        .position(|v| v.kind == VerbKind::Glyph && v.name == glyph)
+        .map(|i| i as u8)
+}
+
+/// The row of a keyword, and how it is used.
+pub fn keyword(name: &str) -> Option<Keyword> {
+    let index = VERBS
+        .iter()
+        .position(|v| v.kind != VerbKind::Glyph && v.name == name)? as u8;
+    Some(match VERBS[index as usize].kind {
+        VerbKind::BinaryKeyword => Keyword::Binary(index),
+        _ => Keyword::Unary(index),
+    })
+}
+
+/// The index of an iterator glyph: `'` 0, `/` 1, `\` 2, `':` 3, `/:` 4, `\:` 5.
+pub fn iterator_index(glyph: &str) -> Option<u8> {
+    ["'", "/", "\\", "':", "/:", "\\:"]
+        .iter()
+        .position(|g| *g == glyph)
+        .map(|i| i as u8)
+}
+
+/// The glyph of an iterator index.
+pub fn iterator_glyph(index: u8) -> &'static str {
+    ["'", "/", "\\", "':", "/:", "\\:"]
+        .get(index as usize)
+        .copied()
+        .unwrap_or("'")
+}
+
+/// How q displays a primitive function: a binary glyph as itself (`+`), a unary glyph
+/// with a colon (`-:`), a keyword by name; `::` for the generic null.
+pub fn primitive_name(function: &Function) -> Option<String> {
+    match function {
+        Function::UnaryPrimitive(0) => Some("::".into()),
+        Function::UnaryPrimitive(ELIDED_INDEX) => Some(String::new()),
+        Function::UnaryPrimitive(i) => {
+            let verb = VERBS.get(*i as usize)?;
+            Some(match verb.kind {
+                VerbKind::Glyph => format!("{}:", verb.name),
+                _ => verb.name.to_string(),
+            })
+        }
+        Function::BinaryPrimitive(i) => Some(VERBS.get(*i as usize)?.name.to_string()),
+        Function::Iterator(i) => Some(iterator_glyph(*i).to_string()),
+        _ => None,
+    }
+}
+
+/// The function value a keyword or glyph names, as written alone.
+pub fn function_of(index: u8) -> Value {
+    match VERBS[index as usize].kind {
+        VerbKind::UnaryKeyword => Value::Function(Function::UnaryPrimitive(index)),
+        _ => Value::Function(Function::BinaryPrimitive(index)),
+    }
+}
