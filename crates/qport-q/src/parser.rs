@@ -26,6 +26,11 @@ use crate::verbs::{self, iterator_index};
 /// stack overflow.
 pub const MAX_NESTING: usize = 256;
 
+/// Items (nouns and verbs) in one expression past this are a parse error: each verb nests
+/// the tree one level deeper, and a tree is walked (evaluated, compared, dropped)
+/// recursively.
+pub const MAX_ITEMS: usize = 2_048;
+
 /// The parse tree of an argument left out (`f[;1]`, `+[2;]`): it makes a projection.
 pub const ELIDED: Value = Value::Function(Function::UnaryPrimitive(verbs::ELIDED_INDEX));
 
@@ -200,7 +205,12 @@ impl Parser<'_> {
                 | Some(Token::RightParen)
                 | Some(Token::RightBracket)
                 | Some(Token::RightBrace(_)) => break,
-                _ => items.push(self.item()?),
+                _ => {
+                    if items.len() == MAX_ITEMS {
+                        return Err(QError::new("nesting"));
+                    }
+                    items.push(self.item()?)
+                }
             }
         }
         combine(items)
