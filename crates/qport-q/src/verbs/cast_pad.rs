@@ -11,6 +11,10 @@ use crate::items::from_items;
 
 /// `n$y`: every string in `y` padded or cut to `|n|` characters.
 pub(crate) fn pad(n: i64, y: Value) -> QResult {
+    // No string is wider than an int counts (the nulls included): no memory for one.
+    if n.unsigned_abs() > i32::MAX as u64 {
+        return Err(QError::new("wsfull"));
+    }
     match y {
         Value::CharVector(s) => Ok(Value::CharVector(padded(n, &s))),
         Value::Char(c) => Ok(Value::CharVector(padded(n, &[c]))),
@@ -59,6 +63,7 @@ mod tests {
         assert_eq!(pad(3, Value::Char(b'a')).unwrap(), s("a  "));
         assert_eq!(pad(3, Value::Long(1)), Err(QError::type_()));
         assert_eq!(pad(3, Value::symbol("a")), Err(QError::type_()));
+        assert_eq!(pad(i64::MIN, s("a")), Err(QError::new("wsfull")));
     }
 
     #[test]

@@ -7,6 +7,11 @@
 //! 1999.12.31D23:00 has time 23:00); nulls stay null and infinities stay infinite. A
 //! date outside the timestamp range (1707–2292) becomes ±`0Wp`.
 //!
+//! Parts: `year`, `mm` (month of year), `dd`, `week` (the Monday starting the week, a
+//! date) of a timestamp, date, datetime (and `year`, `mm` of a month); `hh`, `uu` (and
+//! `mm`), `ss` of a timestamp or datetime's time of day, or of a span (hours not wrapped
+//! at 24). Each is an int, null for a null.
+//!
 //! Every item is decoded to nanoseconds since 2000.01.01 (a point) or nanoseconds (a
 //! span) in an `i128`, then encoded as the target, so each conversion is one loop.
 
@@ -219,7 +224,8 @@ impl Part {
 pub(crate) fn part(part: Part, y: &Value) -> QResult {
     let source = y.type_number();
     let allowed = match part {
-        Part::Year | Part::Mm => is_point(source),
+        Part::Year => is_point(source),
+        Part::Mm => is_temporal(source),
         Part::Dd | Part::Week => matches!(source, 12 | 14 | 15),
         Part::Hh | Part::Uu | Part::Ss => is_temporal(source) && !matches!(source, 13 | 14),
     };
@@ -237,6 +243,12 @@ pub(crate) fn part(part: Part, y: &Value) -> QResult {
         return Ok(Value::DateVector(Vector::new(dates)));
     }
     let of_day = is_point(source);
+    // Of a time, `mm` is its minutes (as `uu`), not a month.
+    let part = if part == Part::Mm && !of_day {
+        Part::Uu
+    } else {
+        part
+    };
     let f = |n: i128| -> i128 {
         if part.of_date() {
             let date = date_of(n).clamp(i128::from(i32::MIN) + 1, i128::from(i32::MAX)) as i32;
@@ -369,6 +381,10 @@ mod tests {
         let t = Value::TimeVector(vec![(3 * 3600 + 55 * 60 + 58) * 1000 + 110, NULL_INT].into());
         assert_eq!(
             part(Part::Uu, &t).unwrap(),
+            Value::IntVector(vec![55, NULL_INT].into())
+        );
+        assert_eq!(
+            part(Part::Mm, &t).unwrap(),
             Value::IntVector(vec![55, NULL_INT].into())
         );
         let m = Value::MonthVector(vec![0].into());

@@ -69,12 +69,14 @@ fn trim_blanks(text: &[u8]) -> &[u8] {
     &text[start..end]
 }
 
-/// Unsigned decimal digits (at most 30) as a number.
+/// Unsigned decimal digits as a number; `None` past what an `i128` holds.
 fn digits(text: &[u8]) -> Option<i128> {
-    if text.is_empty() || text.len() > 30 || !text.iter().all(u8::is_ascii_digit) {
+    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(text.iter().fold(0, |n, &c| n * 10 + i128::from(c - b'0')))
+    text.iter().try_fold(0i128, |n, &c| {
+        n.checked_mul(10)?.checked_add(i128::from(c - b'0'))
+    })
 }
 
 /// An integer within ±`inf` (`0N`, `0W`, `-0W` read as null and infinities); `None` for
@@ -311,22 +313,17 @@ fn date(text: &[u8]) -> Option<i32> {
     valid_date(year_part(&text[letters + 3..])?, month, day)
 }
 
-/// A month: `yyyy.mm` (or `-`, `/`), `yyyymm`, or any date (its month).
+/// A month: the year in the first four characters, the month in the last two
+/// (`yyyy.mm`, `yyyy-mm`, `yyyymm`); kdb+ reads `"2007.08.01"` so as 2007.01m.
 fn month(text: &[u8]) -> Option<i32> {
-    let ym = |y: &[u8], m: &[u8]| -> Option<i32> {
-        let (year, month) = (digits(y)? as i32, digits(m)? as u32);
-        (y.len() == 4 && m.len() == 2 && (1..=12).contains(&month))
-            .then(|| month_from_ym(year, month))
-    };
-    if text.len() == 7 && matches!(text[4], b'.' | b'-' | b'/') {
-        return ym(&text[..4], &text[5..]);
+    if text.len() < 6 {
+        return None;
     }
-    if text.len() == 6 && text.iter().all(u8::is_ascii_digit) {
-        return ym(&text[..4], &text[4..]);
-    }
-    let d = date(text)?;
-    let (year, month, _) = qport_value::temporal::ymd_from_date(d);
-    Some(month_from_ym(year, month))
+    let year = digits(&text[..4])? as i32;
+    let month = digits(&text[text.len() - 2..])? as u32;
+    (1..=12)
+        .contains(&month)
+        .then(|| month_from_ym(year, month))
 }
 
 /// Nanoseconds of a fraction of a second: its first 9 digits.
@@ -339,9 +336,11 @@ fn fraction(text: &[u8]) -> Option<i128> {
     Some(n * 10i128.pow(9 - kept.len() as u32))
 }
 
-/// A clock time as nanoseconds: `hh:mm`, `hh:mm:ss`, `hh:mm:ss.fff…`, or digits `hh`,
-/// `hhmm`, `hhmmss`, `hhmmssfff…` (`hhmmss.fff…`).
-fn clock(text: &[u8]) -> Option<i128> {
+/// A clock time as nanoseconds: `h:mm`, `hh:mm:ss`, `hh:mm:ss.fff…`, or digits: `h`,
+/// `hmm`, `hhmmss` (hours take what the minutes and seconds leave), perhaps `.fff…`,
+/// and beyond six digits the fraction without a point (`hhmmssfff…`). Within a
+/// timestamp (`two_digit_hours`) the hours of `hh:mm` take two digits.
+fn clock(text: &[u8], two_digit_hours: bool) -> Option<i128> {
     let (whole, frac) = match text.iter().position(|&c| c == b'.') {
         Some(at) => (&text[..at], Some(&text[at + 1..])),
         None => (text, None),
@@ -349,26 +348,26 @@ fn clock(text: &[u8]) -> Option<i128> {
     if whole.contains(&b':') {
         let parts: Vec<&[u8]> = whole.split(|&c| c == b':').collect();
         let two = |p: &[u8]| digits(p).filter(|_| p.len() == 2);
-        let frac = fraction(frac.unwrap_or(b""))?;
+        let hours = |p: &[u8]| digits(p).filter(|_| !two_digit_hours || p.len() == 2);
         return match parts.as_slice() {
-            [h, m] if frac == 0 => hms(digits(h)?, two(m)?, 0, 0),
-            [h, m, s] => hms(digits(h)?, two(m)?, two(s)?, frac),
+            [h, m] if frac.is_none() => hms(hours(h)?, two(m)?, 0, 0),
+            [h, m, s] => hms(hours(h)?, two(m)?, two(s)?, fraction(frac.unwrap_or(b""))?),
             _ => None,
         };
     }
-    // Digits only: pairs for hours, minutes, seconds, then the fraction.
-    let (clock, extra) = whole.split_at(whole.len().min(6));
-    let frac = match (extra.is_empty(), frac) {
-        (true, None) => &b""[..],
-        (true, Some(f)) if clock.len() == 6 => f,
-        (false, None) => extra,
-        _ => return None,
+    let (clock, frac) = match frac {
+        Some(f) if whole.len() <= 6 => (whole, f),
+        None => whole.split_at(whole.len().min(6)),
+        Some(_) => return None,
     };
-    if !matches!(clock.len(), 2 | 4 | 6) {
+    if clock.is_empty() {
         return None;
     }
-    let two = |i: usize| digits(clock.get(i..i + 2).unwrap_or(b"00"));
-    hms(two(0)?, two(2)?, two(4)?, fraction(frac)?)
+    // Minutes and seconds are the last pairs; the hours what is left.
+    let pairs = (clock.len() - 1) / 2;
+    let (h, rest) = clock.split_at(clock.len() - 2 * pairs);
+    let pair = |i: usize| rest.get(2 * i..2 * i + 2).map_or(Some(0), digits);
+    hms(digits(h)?, pair(0)?, pair(1)?, fraction(frac)?)
 }
 
 fn hms(h: i128, m: i128, s: i128, frac: i128) -> Option<i128> {
@@ -385,9 +384,14 @@ fn span(text: &[u8]) -> Option<i128> {
         Some(at) => {
             let days = digits(&body[..at])?;
             let rest = &body[at + 1..];
-            days * DAY + if rest.is_empty() { 0 } else { clock(rest)? }
+            days * DAY
+                + if rest.is_empty() {
+                    0
+                } else {
+                    clock(rest, false)?
+                }
         }
-        None => clock(body)?,
+        None => clock(body, false)?,
     };
     Some(if negative { -n } else { n })
 }
@@ -419,7 +423,7 @@ fn point(text: &[u8]) -> Option<i128> {
                 if rest.is_empty() {
                     return Some(i128::from(d) * DAY);
                 }
-                if let Some(n) = clock(rest) {
+                if let Some(n) = clock(rest, true) {
                     return Some(i128::from(d) * DAY + n);
                 }
             }
@@ -466,6 +470,11 @@ mod tests {
         assert_eq!(t(7, "9223372036854775807"), Value::Long(INF_LONG));
         assert_eq!(t(7, "9223372036854775808"), Value::Long(NULL_LONG));
         assert_eq!(t(7, "12x"), Value::Long(NULL_LONG));
+        assert_eq!(
+            t(7, "0000000000000000000000000000000000000042"),
+            Value::Long(42)
+        );
+        assert_eq!(t(7, &"9".repeat(60)), Value::Long(NULL_LONG));
         assert_eq!(t(7, ""), Value::Long(NULL_LONG));
         assert_eq!(t(7, "0W"), Value::Long(INF_LONG));
         assert_eq!(t(7, "-0W"), Value::Long(-INF_LONG));
@@ -539,7 +548,8 @@ mod tests {
         assert_eq!(d("2000.02.29"), Value::Date(ymd(2000, 2, 29)));
         assert_eq!(d(""), Value::Date(NULL_INT));
         assert_eq!(t(13, "2015.10"), Value::Month(189));
-        assert_eq!(t(13, "2015-10-28"), Value::Month(189));
+        assert_eq!(t(13, "2015-10"), Value::Month(189));
+        assert_eq!(t(13, "2007.08.01"), Value::Month(84));
         assert_eq!(t(13, "201510"), Value::Month(189));
         assert_eq!(t(13, "2015.13"), Value::Month(NULL_INT));
     }
@@ -556,6 +566,21 @@ mod tests {
         assert_eq!(t(19, "12:34:56.7"), Value::Time(45_296_700));
         assert_eq!(t(19, "12:60:00"), Value::Time(NULL_INT));
         assert_eq!(t(19, "abc"), Value::Time(NULL_INT));
+        assert_eq!(t(19, "07"), Value::Time(7 * 3_600_000));
+        assert_eq!(t(19, "7:08:09"), Value::Time(25_689_000));
+        assert_eq!(t(19, "07:08"), Value::Time(25_680_000));
+        assert_eq!(t(19, "0708"), Value::Time(25_680_000));
+        assert_eq!(t(19, "07:08:09.010"), Value::Time(25_689_010));
+        assert_eq!(t(18, "07:08:09.010"), Value::Second(25_689));
+        assert_eq!(t(16, "0.123456789"), Value::Timespan(123_456_789));
+        assert_eq!(
+            t(16, "1.123456789"),
+            Value::Timespan(3_600_000_000_000 + 123_456_789)
+        );
+        assert_eq!(
+            t(16, "12D07:08:09.123456789"),
+            Value::Timespan(12 * NANOS_PER_DAY + 25_689_123_456_789)
+        );
         assert_eq!(
             t(16, "123456123987654"),
             Value::Timespan(45_296_123_987_654)
@@ -597,6 +622,16 @@ mod tests {
         assert_eq!(p("10129708800.123456789"), at(2290, 12, 31, 123_456_789));
         assert_eq!(p("00000000000.123456789"), at(1970, 1, 1, 123_456_789));
         assert_eq!(p("nonsense"), NULL_LONG);
+        assert_eq!(
+            p("2007-08-09T07:08:09.123456789"),
+            at(2007, 8, 9, 25_689_123_456_789)
+        );
+        assert_eq!(p("20070809T7:08:09"), NULL_LONG);
+        assert_eq!(t(15, "2007"), Value::Datetime(NULL_FLOAT));
+        assert_eq!(
+            t(15, "20070809"),
+            Value::Datetime(f64::from(ymd(2007, 8, 9)))
+        );
         assert_eq!(p("2300.01.01"), NULL_LONG);
         assert_eq!(
             t(15, "20191122-11:11:11.123"),
