@@ -53,6 +53,11 @@ impl Interpreter {
                 if *i == verbs::ENLIST_INDEX {
                     return Ok(enlist_all(args));
                 }
+                if args.len() == 2 {
+                    if let Some(derived) = derived_form(*i) {
+                        return self.apply(&derived, args);
+                    }
+                }
                 match <[Value; 1]>::try_from(args) {
                     Ok([x]) => self.apply_unary(*i, x),
                     Err(_) => Err(QError::rank().into()),
@@ -118,6 +123,10 @@ impl Interpreter {
                 return Ok(Value::IDENTITY);
             }
             "get" => return self.value(x),
+            "system" => {
+                let text = text_of(&x)?;
+                return self.system(&String::from_utf8_lossy(&text));
+            }
             _ => {}
         }
         match verb.monad {
@@ -280,6 +289,10 @@ impl Interpreter {
     /// break), 2 and -2 to standard error. Gives the handle.
     fn write_handle(&mut self, handle: i64, args: Vec<Value>) -> Eval {
         let [text] = <[Value; 1]>::try_from(args).map_err(|_| QError::rank())?;
+        if handle == 0 {
+            // Handle 0 is this process: text sent to it is evaluated.
+            return self.value(text);
+        }
         let lines: Vec<Vec<u8>> = match &text {
             Value::CharVector(t) => vec![t.to_vec()],
             Value::Char(c) => vec![vec![*c]],
@@ -291,6 +304,7 @@ impl Interpreter {
         };
         let out = match handle {
             1 | -1 => &mut self.output,
+            0 => return Err(QError::type_().into()),
             2 | -2 => &mut self.error_output,
             _ => return Err(QError::type_().into()),
         };
@@ -344,6 +358,22 @@ pub(crate) fn projection(f: &Value, args: Vec<Value>) -> Value {
     parts.push(f.clone());
     parts.extend(args);
     Value::Function(Function::Projection(Arc::from(parts)))
+}
+
+/// The keywords q defines as derived functions, which also take a seed: `sums[10;x]` is
+/// `10+\x`, `deltas[10;x]` is `10-':x`.
+fn derived_form(i: u8) -> Option<Value> {
+    let (iterator, glyph) = match VERBS.get(i as usize)?.name {
+        "sums" => (2, "+"),
+        "prds" => (2, "*"),
+        "maxs" => (2, "|"),
+        "mins" => (2, "&"),
+        "deltas" => (3, "-"),
+        "ratios" => (3, "%"),
+        _ => return None,
+    };
+    let operand = Value::Function(Function::BinaryPrimitive(verbs::glyph_index(glyph)?));
+    Some(crate::iterate::derive(iterator, operand))
 }
 
 /// `enlist[a;b;...]`: a list of the arguments.

@@ -190,6 +190,13 @@ impl Interpreter {
             Value::Function(Function::BinaryPrimitive(11)) if args.len() >= 3 => {
                 return self.cond(args);
             }
+            Value::Function(Function::Iterator(0)) if args.len() > 1 => {
+                let mut parts = Vec::with_capacity(args.len());
+                for arg in args {
+                    parts.push(self.eval(arg)?);
+                }
+                return Ok(Value::Function(Function::Composition(Arc::from(parts))));
+            }
             Value::Function(Function::Iterator(0)) if args.len() == 1 => {
                 let x = self.eval(&args[0])?;
                 return match x {

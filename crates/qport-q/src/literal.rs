@@ -338,7 +338,7 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
         return Ok(Some(match rest.as_bytes().first() {
             None => Atom::Date(date),
             Some(b'd') if rest.len() == 1 => Atom::Date(date),
-            Some(b'p') if rest.len() == 1 => Atom::Timestamp(i64::from(date) * NANOS_PER_DAY),
+            Some(b'p') if rest.len() == 1 => Atom::Timestamp(day_nanos(date, 0)?),
             Some(b'z') if rest.len() == 1 => Atom::Datetime(f64::from(date)),
             Some(b'D') => {
                 let nanos = if rest.len() > 1 {
@@ -346,7 +346,7 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
                 } else {
                     0
                 };
-                Atom::Timestamp(i64::from(date) * NANOS_PER_DAY + nanos)
+                Atom::Timestamp(day_nanos(date, nanos)?)
             }
             Some(b'T') => {
                 let nanos = if rest.len() > 1 {
@@ -367,7 +367,11 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
         } else {
             0
         };
-        return Ok(Some(Atom::Timespan(days * NANOS_PER_DAY + nanos)));
+        let span = days
+            .checked_mul(NANOS_PER_DAY)
+            .and_then(|n| n.checked_add(nanos))
+            .ok_or(())?;
+        return Ok(Some(Atom::Timespan(span)));
     }
     // Times: hh:mm (minute), hh:mm:ss (second), hh:mm:ss.mmm (time), more digits: timespan.
     if b.len() >= 4 && b.get(2) == Some(&b':') || b.get(1) == Some(&b':') {
@@ -378,9 +382,9 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
         let parts: Vec<&str> = body.split(':').collect();
         let num = |s: &str| s.parse::<i64>().map_err(|_| ());
         let atom = match (parts.as_slice(), suffix) {
-            ([h, m], None | Some(b'u')) => Atom::Minute((num(h)? * 60 + num(m)?) as i32),
+            ([h, m], None | Some(b'u')) => Atom::Minute(clock(&[num(h)?, num(m)?], 60)?),
             ([h, m, s], None | Some(b'v')) if !s.contains('.') => {
-                Atom::Second((num(h)? * 3600 + num(m)? * 60 + num(s)?) as i32)
+                Atom::Second(clock(&[num(h)?, num(m)?, num(s)?], 60)?)
             }
             ([_, _, s], None | Some(b't')) if s.len() <= 6 => {
                 Atom::Time((time_nanos(body)? / 1_000_000) as i32)
@@ -416,7 +420,31 @@ fn time_nanos(text: &str) -> Result<i64, ()> {
     } else {
         num(fraction)? * 10i64.pow(9 - fraction.len() as u32)
     };
-    Ok(((h * 60 + m) * 60 + whole) * 1_000_000_000 + frac_nanos)
+    let seconds = i64::from(clock(&[h, m, whole], 60)?);
+    seconds
+        .checked_mul(1_000_000_000)
+        .and_then(|n| n.checked_add(frac_nanos))
+        .ok_or(())
+}
+
+/// Clock fields (hours, minutes, ...) combined in base `base`, refused past an int.
+fn clock(fields: &[i64], base: i64) -> Result<i32, ()> {
+    let mut total: i64 = 0;
+    for &field in fields {
+        total = total
+            .checked_mul(base)
+            .and_then(|t| t.checked_add(field))
+            .ok_or(())?;
+    }
+    i32::try_from(total).map_err(|_| ())
+}
+
+/// A timestamp: a date's midnight plus `nanos`, refused past a long.
+fn day_nanos(date: i32, nanos: i64) -> Result<i64, ()> {
+    i64::from(date)
+        .checked_mul(NANOS_PER_DAY)
+        .and_then(|n| n.checked_add(nanos))
+        .ok_or(())
 }
 
 #[cfg(test)]
@@ -447,6 +475,18 @@ mod tests {
         assert_eq!(lit("0x0102"), Value::ByteVector(vec![1, 2].into()));
         assert_eq!(lit("0Ni"), Value::Int(NULL_INT));
         assert_eq!(lit("2f"), Value::Float(2.0));
+    }
+
+    #[test]
+    fn out_of_range_fields_are_errors_not_overflows() {
+        for text in [
+            "27:12:12.849442-0010.12.16D17:12:12.849442-00",
+            "9999999999999:00",
+            "2000.01.01D99999999999999:00",
+            "99999999999D00:00",
+        ] {
+            assert!(strand(&[text.to_string()]).is_err(), "{text}");
+        }
     }
 
     #[test]

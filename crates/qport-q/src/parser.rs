@@ -248,7 +248,21 @@ impl Parser<'_> {
             Token::VerbColon(glyph) => {
                 Item::VerbColon(verbs::glyph_index(&glyph).ok_or_else(QError::parse)?)
             }
-            Token::Adverb(glyph) if glyph == "'" => Item::Signal,
+            Token::Adverb(glyph) if glyph == "'" => {
+                if self.peek() == Some(&Token::LeftBracket) {
+                    // '[f] is f' and '[f;g;...] composes f, g, ...
+                    self.pos += 1;
+                    let args = self.bracket_args()?;
+                    let head = Value::Function(Function::Iterator(0));
+                    let derived = apply_node(head, args);
+                    Item::Verb {
+                        dyadic: derived.clone(),
+                        monadic: derived,
+                    }
+                } else {
+                    Item::Signal
+                }
+            }
             Token::Adverb(_) => return Err(QError::parse()),
             Token::LeftParen => {
                 self.enter()?;

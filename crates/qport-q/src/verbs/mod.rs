@@ -105,7 +105,10 @@ pub static VERBS: &[Verb] = &[
     glyph("="),
     glyph("<"),
     glyph(">"),
-    glyph("$"),
+    Verb {
+        dyad: Some(cast::cast),
+        ..glyph("$")
+    },
     glyph(","),
     glyph("#"),
     glyph("_"),
@@ -188,6 +191,9 @@ pub static VERBS: &[Verb] = &[
     unary("parse"),
     unary("eval"),
     unary("get"),
+    unary("system"),
+    unary(".Q.s"),
+    unary(".Q.s1"),
     binary("and"),
     binary("or"),
     binary("div"),
