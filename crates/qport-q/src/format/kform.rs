@@ -195,6 +195,29 @@ mod tests {
     }
 
     #[test]
+    fn functions_and_strings_nested_in_lists() {
+        let plus = Value::Function(qport_value::Function::BinaryPrimitive(1));
+        let projection = Value::Function(qport_value::Function::Projection(
+            vec![plus, Value::string("ssd")].into(),
+        ));
+        let x = Value::list([projection, Value::string("bsd")]);
+        assert_eq!(k(&x), "(+[\"ssd\"];\"bsd\")");
+        let x = Value::list([
+            Value::symbols(["a", "b"]),
+            Value::list([Value::string("hello,world"), Value::string("1")]),
+        ]);
+        assert_eq!(k(&x), "(`a`b;(\"hello,world\";,\"1\"))");
+    }
+
+    #[test]
+    fn a_capped_list_stops_early() {
+        let x = Value::list((0..100_000i64).map(Value::Long));
+        let out = text(&x, 7, 80);
+        assert!(out.len() > 80 && out.len() < 100);
+        assert!(out.starts_with(b"(0;1;2;"));
+    }
+
+    #[test]
     fn atoms_and_nulls() {
         assert_eq!(k(&Value::Long(1)), "1");
         assert_eq!(k(&Value::IDENTITY), "::");

@@ -1,10 +1,10 @@
 //! General lists at the console, and lists shown as a column of a dictionary.
 //!
 //! A general list shows one item per line in its one-line form, unless its items are
-//! lists of one count (strings aside): then it shows as a matrix, one row per item, the
-//! cells left-aligned in columns one space apart. A row that is a simple vector shows its
-//! items as cells (`a b` for `` `a`b ``, nulls blank); a row that is a general list shows
-//! each item in one-line form.
+//! lists of one count (but not all strings, all boolean or all byte vectors): then it
+//! shows as a matrix, one row per item, the cells left-aligned in columns one space
+//! apart. A row that is a simple vector shows its items as cells (`a b` for `` `a`b ``,
+//! nulls blank); a row that is a general list shows each item in one-line form.
 
 use qport_value::Value;
 
@@ -67,15 +67,19 @@ fn item_lines(items: &[Value], style: Style) -> Vec<Vec<u8>> {
     }
 }
 
-/// Whether q shows these items as a matrix: all lists of one count, none a string.
+/// Whether q shows these items as a matrix: all lists of one count, unless all are
+/// strings, all boolean vectors or all byte vectors, which keep their one-line form
+/// (`"abc"`, `101b`, `0x0102`) one per line.
 fn is_matrix(items: &[Value]) -> bool {
     let Some(first) = items.first() else {
         return false;
     };
     let n = count(first);
-    items
-        .iter()
-        .all(|x| is_list(x) && !matches!(x, Value::CharVector(_)) && count(x) == n)
+    let t = first.type_number();
+    let same_kind = items.iter().all(|x| x.type_number() == t);
+    is_list(first)
+        && !(same_kind && matches!(t, 1 | 4 | 10))
+        && items.iter().all(|x| is_list(x) && count(x) == n)
 }
 
 fn matrix_rows(rows: &[Value], style: Style) -> Vec<Vec<u8>> {
@@ -150,9 +154,14 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_never_split_into_a_matrix() {
+    fn strings_and_bit_vectors_are_not_split_into_a_matrix() {
         let x = vec![Value::string("abc"), Value::string("def")];
         assert_eq!(show(x), ["\"abc\"", "\"def\""]);
+        let x = vec![
+            Value::from(vec![true, false, true]),
+            Value::from(vec![true, true, false]),
+        ];
+        assert_eq!(show(x), ["101b", "110b"]);
     }
 
     #[test]

@@ -252,6 +252,33 @@ mod tests {
     }
 
     #[test]
+    fn tall_dictionaries_and_wide_matrices_are_clipped() {
+        let keys: Vec<String> = (0..30).map(|i| format!("k{i}")).collect();
+        let d = Dict::new(
+            Value::symbols(&keys),
+            Value::from((0..30i64).collect::<Vec<_>>()),
+        )
+        .unwrap();
+        let text = show(&Value::dict(d));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 23);
+        assert_eq!(lines[0], "k0 | 0");
+        assert_eq!(lines[21], "k21| 21");
+        assert_eq!(lines[22], "..");
+        let row = |s: &str| Value::symbols(vec![s; 20]);
+        let x = Value::list([row("1"), row("fizz"), row("fizzbuzz")]);
+        let text = show(&x);
+        assert_eq!(
+            text.lines().next().unwrap(),
+            "1        1        1        1        1        1        1        1        1    .."
+        );
+        assert_eq!(
+            text.lines().nth(2).unwrap(),
+            "fizzbuzz fizzbuzz fizzbuzz fizzbuzz fizzbuzz fizzbuzz fizzbuzz fizzbuzz fizzb.."
+        );
+    }
+
+    #[test]
     fn multi_line_lambdas_keep_their_lines() {
         let f = Value::Function(Function::lambda(Symbol::empty(), "{x+\n y}"));
         assert_eq!(show(&f), "{x+\n y}");
