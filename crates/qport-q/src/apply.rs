@@ -123,6 +123,12 @@ impl Interpreter {
                 return Ok(Value::IDENTITY);
             }
             "get" => return self.value(x),
+            ".Q.s" => return Ok(crate::format::console_text(&x)),
+            ".Q.s1" => {
+                return Ok(Value::CharVector(Vector::from(
+                    crate::format::one_line(&x).into_bytes(),
+                )))
+            }
             "system" => {
                 let text = text_of(&x)?;
                 return self.system(&String::from_utf8_lossy(&text));

@@ -31,9 +31,9 @@ impl Interpreter {
             "c" => {
                 if arg.is_empty() {
                     let (rows, cols) = format::console_size();
-                    return Ok(Value::IntVector(Vector::from(vec![
-                        rows as i32,
-                        cols as i32,
+                    return Ok(Value::LongVector(Vector::from(vec![
+                        rows as i64,
+                        cols as i64,
                     ])));
                 }
                 let numbers: Vec<usize> = arg

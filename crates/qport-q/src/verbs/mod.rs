@@ -176,7 +176,10 @@ pub static VERBS: &[Verb] = &[
     unary("key"),
     unary("value"),
     unary("type"),
-    unary("string"),
+    Verb {
+        monad: Some(crate::format::string),
+        ..unary("string")
+    },
     unary("fills"),
     unary("differ"),
     unary("prev"),
@@ -279,13 +282,43 @@ pub fn primitive_name(function: &Function) -> Option<String> {
             let verb = VERBS.get(*i as usize)?;
             Some(match verb.kind {
                 VerbKind::Glyph => format!("{}:", verb.name),
-                _ => verb.name.to_string(),
+                _ => k_form(verb.name).unwrap_or(verb.name).to_string(),
             })
         }
         Function::BinaryPrimitive(i) => Some(VERBS.get(*i as usize)?.name.to_string()),
         Function::Iterator(i) => Some(iterator_glyph(*i).to_string()),
         _ => None,
     }
+}
+
+/// How q displays the keywords that are k primitives: `type` is `@:`, `sums` is `+\`.
+fn k_form(keyword: &str) -> Option<&'static str> {
+    Some(match keyword {
+        "flip" => "+:",
+        "neg" => "-:",
+        "first" => "*:",
+        "reciprocal" => "%:",
+        "where" => "&:",
+        "reverse" => "|:",
+        "null" => "^:",
+        "group" => "=:",
+        "iasc" => "<:",
+        "idesc" => ">:",
+        "string" => "$:",
+        "count" => "#:",
+        "floor" => "_:",
+        "not" => "~:",
+        "key" => "!:",
+        "distinct" => "?:",
+        "type" => "@:",
+        "value" => ".:",
+        "sums" => "+\\",
+        "prds" => "*\\",
+        "maxs" => "|\\",
+        "mins" => "&\\",
+        "deltas" => "-':",
+        _ => return None,
+    })
 }
 
 /// The function value a keyword or glyph names, as written alone.
