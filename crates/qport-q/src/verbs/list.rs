@@ -5,15 +5,19 @@
 //! live beside it, one concept a file:
 //! - `list_index`: indexing and the typed gathers everything else builds on;
 //! - `list_match`: exact equality and hashing of values (Find, Distinct, Group, In);
-//! - `list_order`: q's sort order, `asc desc iasc idesc rank bin binr within`;
+//! - `list_order`: q's sort order, `asc desc iasc idesc rank bin binr within`, over the
+//!   typed sort kernels of `list_sort`;
 //! - `list_search`: `? distinct group in except inter union differ`;
-//! - `list_take`: `# _ cut sublist rotate`; `list_join`: `, raze cross`;
+//! - `list_take`: `# _ cut sublist rotate`; `list_attr`: `` `s# `` and the other
+//!   attributes (Take with an attribute's name); `list_join`: `, raze cross`;
 //! - `list_dict`: `! flip key value`, and `enlist` of a dictionary;
 //! - `list_shift`: `fills prev next`; `list_text`: `lower upper trim ltrim rtrim`.
 //!
 //! [`monad_for`] and [`dyad_for`] name every function here by the glyph or keyword it
 //! implements.
 
+#[path = "list_attr.rs"]
+pub mod list_attr;
 #[path = "list_dict.rs"]
 pub mod list_dict;
 #[path = "list_index.rs"]
@@ -28,6 +32,8 @@ pub mod list_order;
 pub mod list_search;
 #[path = "list_shift.rs"]
 pub mod list_shift;
+#[path = "list_sort.rs"]
+pub mod list_sort;
 #[path = "list_take.rs"]
 pub mod list_take;
 #[cfg(test)]
@@ -36,7 +42,7 @@ pub(crate) mod list_testkit;
 #[path = "list_text.rs"]
 pub mod list_text;
 
-use qport_value::{Value, Vector};
+use qport_value::{Attribute, Value, Vector};
 
 pub use list_dict::{dict, flip, key, value_of_dict};
 pub use list_index::index;
@@ -181,15 +187,16 @@ pub fn reverse(x: Value) -> QResult {
     macro_rules! typed {
         ($(($atom:ident, $vector:ident, $item:ty)),*) => {
             match x {
-                $(Value::$vector(v) => {
-                    let mut items = v.into_vec();
-                    items.reverse();
-                    Value::$vector(Vector::from(items))
+                // In place when the list is held nowhere else.
+                $(Value::$vector(mut v) => {
+                    v.make_mut().reverse();
+                    v.set_attribute(Attribute::None);
+                    Value::$vector(v)
                 })*
-                Value::List(v) => {
-                    let mut items = v.into_vec();
-                    items.reverse();
-                    Value::List(Vector::from(items))
+                Value::List(mut v) => {
+                    v.make_mut().reverse();
+                    v.set_attribute(Attribute::None);
+                    Value::List(v)
                 }
                 x @ (Value::Dict(_) | Value::Table(_) | Value::KeyedTable(_)) => {
                     let idx: Vec<usize> = (0..count_of(&x)).rev().collect();

@@ -270,7 +270,12 @@ fn index_dict(d: &Dict, i: &Value) -> QResult {
             .collect::<QResult<Vec<_>>>()?;
         return Ok(from_items(out));
     }
-    let positions = super::list_search::find(d.keys.clone(), i.clone())?;
+    // A sorted dictionary is a step function: the entry of the last key not above i.
+    let positions = if d.sorted {
+        super::list_order::bin(d.keys.clone(), i.clone())?
+    } else {
+        super::list_search::find(d.keys.clone(), i.clone())?
+    };
     index(d.values.clone(), positions)
 }
 

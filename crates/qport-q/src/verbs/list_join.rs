@@ -64,22 +64,24 @@ fn join_other(x: Value, y: Value) -> QResult {
         | (_, Value::Dict(_) | Value::Table(_) | Value::KeyedTable(_)) => Err(QError::type_()),
         _ if is_empty_general(&x) => Ok(as_list(y)),
         _ if is_empty_general(&y) => Ok(as_list(x)),
-        (Value::List(v), _) => {
-            let mut v = v.clone();
-            v.set_attribute(qport_value::Attribute::None);
-            if is_list(&y) {
-                v.extend_from_slice(&to_items(&y));
-            } else {
-                v.push(y);
-            }
-            Ok(Value::List(v))
-        }
-        _ => {
-            let mut items = to_items(&x);
-            items.extend(to_items(&y));
-            Ok(Value::List(Vector::from(items)))
-        }
+        _ => Ok(join_general(x, y)),
     }
+}
+
+/// Lists (or atoms) of different types end to end, as a general list. `x` is taken by
+/// value: when it is a general list held nowhere else, `y`'s items are appended in place.
+fn join_general(x: Value, y: Value) -> Value {
+    let mut v = match x {
+        Value::List(v) => v,
+        x => Vector::from(to_items(&x)),
+    };
+    v.set_attribute(qport_value::Attribute::None);
+    if is_list(&y) {
+        v.extend_from_slice(&to_items(&y));
+    } else {
+        v.push(y);
+    }
+    Value::List(v)
 }
 
 /// A list as itself, anything else enlisted.

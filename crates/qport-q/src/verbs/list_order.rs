@@ -7,163 +7,17 @@
 //! before lists, lists lexicographically. Grades are stable: equal items keep their
 //! order, for `idesc` too.
 //!
-//! Typed vectors sort on a per-type key with the slice sorts; a grade sorts (key, index)
-//! pairs, so ties fall back to the index and the unstable sort is stable in effect.
+//! Typed vectors sort and grade through the kernels of `list_sort`.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
-
-use qport_value::{Attribute, Guid, Symbol, Table, Value, Vector};
+use qport_value::{Attribute, Table, Value, Vector};
 
 use super::list_index::{gather, value_error};
+pub(crate) use super::list_sort::{float_key, Sortable};
 use crate::error::{QError, QResult};
 use crate::items::{count, from_items, is_list, item, to_items};
-
-/// An item of a typed vector as a totally ordered key.
-pub(crate) trait Sortable: Copy {
-    type S: Ord + Copy;
-    fn sort_key(self) -> Self::S;
-
-    /// The stable ascending (or descending) grade of `s`.
-    fn grade(s: &[Self], descending: bool) -> Vec<usize> {
-        grade_by_key(s.iter().map(|e| e.sort_key()), descending)
-    }
-}
-
-/// Grades keys by sorting (key, index) pairs.
-fn grade_by_key<S: Ord + Copy>(keys: impl Iterator<Item = S>, descending: bool) -> Vec<usize> {
-    let mut pairs: Vec<(S, usize)> = keys.enumerate().map(|(i, k)| (k, i)).collect();
-    if descending {
-        pairs.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    } else {
-        pairs.sort_unstable();
-    }
-    pairs.into_iter().map(|(_, i)| i).collect()
-}
-
-/// A counting-sort grade for keys of at most 256 values: one pass to count, one to place.
-fn grade_small(keys: &[u8], descending: bool) -> Vec<usize> {
-    let mut counts = [0usize; 257];
-    for &k in keys {
-        counts[k as usize + 1] += 1;
-    }
-    if descending {
-        // Starts from the top: the largest key's items first.
-        let mut start = [0usize; 256];
-        let mut acc = 0;
-        for k in (0..256).rev() {
-            start[k] = acc;
-            acc += counts[k + 1];
-        }
-        let mut out = vec![0; keys.len()];
-        for (i, &k) in keys.iter().enumerate() {
-            out[start[k as usize]] = i;
-            start[k as usize] += 1;
-        }
-        return out;
-    }
-    for k in 1..257 {
-        counts[k] += counts[k - 1];
-    }
-    let mut out = vec![0; keys.len()];
-    for (i, &k) in keys.iter().enumerate() {
-        out[counts[k as usize]] = i;
-        counts[k as usize] += 1;
-    }
-    out
-}
-
-macro_rules! plain_sortable {
-    ($($t:ty),*) => {$(
-        impl Sortable for $t {
-            type S = $t;
-            #[inline(always)]
-            fn sort_key(self) -> $t {
-                self
-            }
-        }
-    )*};
-}
-plain_sortable!(i16, i32, i64, Guid);
-
-impl Sortable for u8 {
-    type S = u8;
-    #[inline(always)]
-    fn sort_key(self) -> u8 {
-        self
-    }
-    fn grade(s: &[u8], descending: bool) -> Vec<usize> {
-        grade_small(s, descending)
-    }
-}
-
-impl Sortable for bool {
-    type S = bool;
-    #[inline(always)]
-    fn sort_key(self) -> bool {
-        self
-    }
-    fn grade(s: &[bool], descending: bool) -> Vec<usize> {
-        let keys: Vec<u8> = s.iter().map(|&b| u8::from(b)).collect();
-        grade_small(&keys, descending)
-    }
-}
-
-/// A float as an integer in the same order: NaN (the null) lowest, -0 equal to 0.
-#[inline(always)]
-fn float_key(x: f64) -> i64 {
-    if x.is_nan() {
-        return i64::MIN;
-    }
-    let bits = (x + 0.0).to_bits() as i64;
-    // Negative floats order backwards as integers: flip all but the sign bit.
-    bits ^ ((bits >> 63) & i64::MAX)
-}
-
-impl Sortable for f64 {
-    type S = i64;
-    #[inline(always)]
-    fn sort_key(self) -> i64 {
-        float_key(self)
-    }
-}
-
-impl Sortable for f32 {
-    type S = i64;
-    #[inline(always)]
-    fn sort_key(self) -> i64 {
-        float_key(f64::from(self))
-    }
-}
-
-impl Sortable for Symbol {
-    type S = Symbol;
-    #[inline(always)]
-    fn sort_key(self) -> Symbol {
-        self
-    }
-    /// Sorts the distinct symbols by text once, then grades their ranks: a symbol column
-    /// has few distinct values, and comparing ranks is one instruction.
-    fn grade(s: &[Symbol], descending: bool) -> Vec<usize> {
-        let mut ids: FxHashMap<Symbol, u32> = FxHashMap::default();
-        let mut distinct = Vec::new();
-        for &e in s {
-            ids.entry(e).or_insert_with(|| {
-                distinct.push(e);
-                (distinct.len() - 1) as u32
-            });
-        }
-        let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(&distinct[b as usize]));
-        let mut rank = vec![0u32; distinct.len()];
-        for (r, &id) in order.iter().enumerate() {
-            rank[id as usize] = r as u32;
-        }
-        grade_by_key(s.iter().map(|e| rank[ids[e] as usize]), descending)
-    }
-}
 
 /// Compares two atoms of one type by q's order.
 fn cmp_same_atoms(a: &Value, b: &Value) -> Ordering {
@@ -286,15 +140,16 @@ pub fn rank(x: Value) -> QResult {
     Ok(Value::LongVector(Vector::from(r)))
 }
 
-/// A typed vector's items sorted (ascending, or descending by reversing: equal typed
-/// items cannot be told apart).
-fn sort_typed<T: Sortable>(v: &Vector<T>, descending: bool) -> Vec<T> {
-    let mut items = v.to_vec();
-    items.sort_unstable_by_key(|e| e.sort_key());
+/// A typed vector's items sorted in place (copied first only if shared); descending by
+/// reversing, as equal typed items cannot be told apart.
+fn sort_typed<T: Sortable>(mut v: Vector<T>, descending: bool, attribute: Attribute) -> Vector<T> {
+    let items = v.make_mut();
+    T::sort(items);
     if descending {
         items.reverse();
     }
-    items
+    v.set_attribute(attribute);
+    v
 }
 
 /// `asc x`: sorted ascending, with the sorted attribute; a dictionary by value, a table
@@ -316,17 +171,13 @@ fn sort(x: Value, descending: bool) -> QResult {
     };
     macro_rules! typed {
         ($(($atom:ident, $vector:ident, $item:ty)),*) => {
-            match &x {
-                $(Value::$vector(v) => {
-                    let mut sorted = Vector::from(sort_typed(v, descending));
-                    sorted.set_attribute(attribute);
-                    return Ok(Value::$vector(sorted));
-                })*
-                _ => {}
+            match x {
+                $(Value::$vector(v) => return Ok(Value::$vector(sort_typed(v, descending, attribute))),)*
+                x => x,
             }
         };
     }
-    crate::for_each_simple_type!(typed);
+    let x = crate::for_each_simple_type!(typed);
     let g = grade(&x, descending)?;
     let sorted = gather(&x, &g)?;
     Ok(match sorted {

@@ -1,6 +1,7 @@
 //! Take (`#`), Drop and Cut (`_`), and the keywords `cut`, `sublist`, `rotate`: items
 //! from the front or back of a list (cyclically for Take), reshaping, named entries of a
-//! dictionary or columns of a table, and cutting a list into pieces.
+//! dictionary or columns of a table, and cutting a list into pieces. Take with an
+//! attribute's name on the left sets the attribute (see `list_attr`).
 
 use std::sync::Arc;
 
@@ -91,6 +92,11 @@ fn take_count(n: i64, y: &Value) -> QResult {
 pub fn take(x: Value, y: Value) -> QResult {
     if let Some(n) = count_arg(&x) {
         return take_count(n, &y);
+    }
+    if let Value::Symbol(name) = &x {
+        if let Some(attribute) = super::list_attr::attribute_named(*name) {
+            return super::list_attr::set_attribute(attribute, y);
+        }
     }
     match (&x, &y) {
         (Value::Symbol(_) | Value::SymbolVector(_), Value::Table(t)) => take_columns(&x, t),
