@@ -7,7 +7,8 @@
 //! - `list_match`: exact equality and hashing of values (Find, Distinct, Group, In);
 //! - `list_order`: q's sort order, `asc desc iasc idesc rank bin binr within`, over the
 //!   typed sort kernels of `list_sort`;
-//! - `list_search`: `? distinct group in except inter union differ`;
+//! - `list_search`: `? distinct group in except inter union differ`; `list_random`: `?`
+//!   with a count on the left (roll, deal, permute);
 //! - `list_take`: `# _ cut sublist rotate`; `list_attr`: `` `s# `` and the other
 //!   attributes (Take with an attribute's name); `list_join`: `, raze cross`;
 //! - `list_dict`: `! flip key value`, and `enlist` of a dictionary;
@@ -28,6 +29,8 @@ pub mod list_join;
 pub mod list_match;
 #[path = "list_order.rs"]
 pub mod list_order;
+#[path = "list_random.rs"]
+pub mod list_random;
 #[path = "list_search.rs"]
 pub mod list_search;
 #[path = "list_shift.rs"]
@@ -48,6 +51,7 @@ pub use list_dict::{dict, flip, key, value_of_dict};
 pub use list_index::index;
 pub use list_join::{cross, join, raze};
 pub use list_order::{asc, bin, binr, desc, iasc, idesc, rank, within};
+pub use list_random::{seed, set_seed};
 pub use list_search::{differ, distinct, except, find, group, in_, inter, union};
 pub use list_shift::{fills, next, prev};
 pub use list_take::{cut, drop, rotate, sublist, take};

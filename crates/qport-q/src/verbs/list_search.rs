@@ -32,7 +32,7 @@ fn depth(x: &Value) -> usize {
 /// `x?y`: the index of the first occurrence of `y` in `x` (`count x` when absent); for a
 /// list `y`, of each item (see the module comment). A dictionary gives the key of the
 /// first value found, a table the index of a record (dictionary or list) or of each row of
-/// a table.
+/// a table. With an integer atom on the left, `?` is Roll/Deal (see `list_random`).
 pub fn find(x: Value, y: Value) -> QResult {
     match &x {
         Value::Dict(d) => {
@@ -50,6 +50,8 @@ pub fn find(x: Value, y: Value) -> QResult {
             index.find(target, &y)
         }
         x if is_list(x) => find_typed(x, &y),
+        // An integer on the left: Roll, Deal, Permute.
+        x if super::list_index::long_of(x).is_some() => super::list_random::roll(x, y),
         _ => Err(QError::type_()),
     }
 }
