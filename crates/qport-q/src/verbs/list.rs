@@ -144,6 +144,7 @@ pub fn til(x: Value) -> QResult {
     if n < 0 {
         return Err(QError::domain());
     }
+    list_index::checked_size(n as u64)?;
     Ok(Value::LongVector((0..n).collect()))
 }
 
@@ -235,15 +236,16 @@ pub fn where_(x: Value) -> QResult {
             if n < 0 {
                 return Err(QError::domain());
             }
-            Ok(Value::LongVector(Vector::from(vec![0i64; n as usize])))
+            let n = list_index::checked_size(n as u64)?;
+            Ok(Value::LongVector(Vector::from(vec![0i64; n])))
         }
         x => {
             let counts = list_index::longs_of(x).ok_or_else(QError::type_)?;
             if counts.iter().any(|&n| n < 0) {
                 return Err(QError::domain());
             }
-            let total: i64 = counts.iter().sum();
-            let mut out = Vec::with_capacity(total as usize);
+            let total = counts.iter().fold(0u64, |a, &n| a.saturating_add(n as u64));
+            let mut out = Vec::with_capacity(list_index::checked_size(total)?);
             for (i, &n) in counts.iter().enumerate() {
                 out.extend(std::iter::repeat_n(i as i64, n as usize));
             }
@@ -265,6 +267,8 @@ mod tests {
         fails("til 5f", "type");
         fails("til -1", "domain");
         fails("til 1 2", "type");
+        fails("til 1000000000000000", "wsfull");
+        fails("where 1000000000000000", "wsfull");
     }
 
     #[test]

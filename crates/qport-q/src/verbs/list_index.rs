@@ -119,6 +119,18 @@ pub(crate) fn longs_of(x: &Value) -> Option<Cow<'_, [i64]>> {
     })
 }
 
+/// The most items a list built from a count may have: past it q says `'wsfull` here,
+/// where an allocation would abort the process.
+const MAX_ITEMS: u64 = 1 << 37;
+
+/// A count of items to build, checked against [`MAX_ITEMS`].
+pub(crate) fn checked_size(n: u64) -> QResult<usize> {
+    if n > MAX_ITEMS {
+        return Err(QError::new("wsfull"));
+    }
+    Ok(n as usize)
+}
+
 /// A q error from parts that do not fit (a dictionary or table being built).
 pub(crate) fn value_error(e: qport_value::ValueError) -> QError {
     QError::new(e.q_text())

@@ -95,11 +95,14 @@ pub fn roll(x: &Value, y: Value) -> QResult {
     if n == i64::MIN {
         // Permute: `0N?n` is `til n` in random order.
         let m = long_of(&y).filter(|&m| m >= 0).ok_or_else(QError::type_)?;
+        super::list_index::checked_size(m as u64)?;
         let idx = distinct_below(m as usize, m as u64);
-        return Ok(Value::LongVector(idx.into_iter().map(|i| i as i64).collect()));
+        return Ok(Value::LongVector(
+            idx.into_iter().map(|i| i as i64).collect(),
+        ));
     }
     let deal = n < 0;
-    let k = n.unsigned_abs() as usize;
+    let k = super::list_index::checked_size(n.unsigned_abs())?;
     match y {
         Value::Long(m) | Value::Timestamp(m) | Value::Timespan(m) => {
             let v = integers(k, m, deal)?;
@@ -135,7 +138,9 @@ pub fn roll(x: &Value, y: Value) -> QResult {
         }
         Value::Short(m) => {
             let v = integers(k, i64::from(m), deal)?;
-            Ok(Value::ShortVector(v.into_iter().map(|e| e as i16).collect()))
+            Ok(Value::ShortVector(
+                v.into_iter().map(|e| e as i16).collect(),
+            ))
         }
         Value::Float(m) | Value::Datetime(m) => {
             no_deal(deal)?;
@@ -153,12 +158,16 @@ pub fn roll(x: &Value, y: Value) -> QResult {
         }
         Value::Bool(_) => {
             no_deal(deal)?;
-            Ok(Value::BoolVector((0..k).map(|_| next() >> 63 == 1).collect()))
+            Ok(Value::BoolVector(
+                (0..k).map(|_| next() >> 63 == 1).collect(),
+            ))
         }
         Value::Byte(m) => {
             no_deal(deal)?;
             let range = if m == 0 { 256 } else { u64::from(m) };
-            Ok(Value::ByteVector((0..k).map(|_| below(range) as u8).collect()))
+            Ok(Value::ByteVector(
+                (0..k).map(|_| below(range) as u8).collect(),
+            ))
         }
         Value::Char(_) => {
             no_deal(deal)?;
@@ -259,7 +268,7 @@ fn from_list(n: i64, y: &Value) -> QResult {
         if len == 0 && n > 0 {
             return Err(QError::length());
         }
-        (0..n as usize)
+        (0..super::list_index::checked_size(n as u64)?)
             .map(|_| below(len as u64) as usize)
             .collect()
     };
@@ -269,8 +278,8 @@ fn from_list(n: i64, y: &Value) -> QResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verbs::list::list_testkit::{check, fails, q};
     use crate::verbs::list::list_match::same;
+    use crate::verbs::list::list_testkit::{check, fails, q};
 
     #[test]
     fn roll_stays_in_range() {

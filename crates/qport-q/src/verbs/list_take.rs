@@ -78,7 +78,7 @@ fn take_count(n: i64, y: &Value) -> QResult {
         enlist(y.clone())
     };
     let len = count(&source);
-    let k = n.unsigned_abs() as usize;
+    let k = super::list_index::checked_size(n.unsigned_abs())?;
     let start = if n >= 0 || len == 0 {
         0
     } else {
@@ -191,6 +191,8 @@ fn reshape(shape: &[i64], y: &Value) -> QResult {
             if shape.iter().any(|&d| d < 0) || shape[..last].contains(&0) && shape.len() > 2 {
                 return Err(QError::domain());
             }
+            let total = shape.iter().fold(1u64, |a, &d| a.saturating_mul(d as u64));
+            super::list_index::checked_size(total)?;
             let dims: Vec<usize> = shape.iter().map(|&d| d as usize).collect();
             let width = dims[last];
             let rows: usize = dims[..last].iter().product();
@@ -448,6 +450,8 @@ mod tests {
             "(flip enlist[`s]!enlist `s1`s2)!flip `name`city!(`smith`jones;`london`paris)",
         );
         fails("1.5#1 2", "type");
+        fails("1000000000000000#1", "wsfull");
+        fails("100000 100000 100000#1", "wsfull");
     }
 
     #[test]
