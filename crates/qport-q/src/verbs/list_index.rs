@@ -238,7 +238,8 @@ pub(crate) fn table_row(t: &Table, p: i64) -> QResult {
 
 /// q indexing, `x[i]`: see the module comment.
 pub fn index(x: Value, i: Value) -> QResult {
-    if i == Value::IDENTITY {
+    // An atom has no items, not even all of them (`3[::]` is `'type`).
+    if i == Value::IDENTITY && !x.is_atom() {
         return Ok(x);
     }
     match &x {
@@ -417,6 +418,11 @@ mod tests {
         fails("10 20 30[1.0]", "type");
         fails("10 20 30[`a]", "type");
         fails("10 20 30[\"a\"]", "type");
+        fails("3[0]", "type");
+        assert_eq!(
+            super::index(qport_value::Value::Long(3), qport_value::Value::IDENTITY),
+            Err(crate::error::QError::type_())
+        );
     }
 
     #[test]

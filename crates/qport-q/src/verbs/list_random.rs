@@ -1,11 +1,11 @@
 //! Roll, Deal and Permute: `x?y` with an integer atom on the left (`?` with a list on the
 //! left is Find). Random items of a list, or random values of an atom's type below it.
 //!
-//! As in kdb+, the generator starts from a constant seed, so a script's random data is
-//! the same every run; [`seed`] and [`set_seed`] are `\S`. The sequence itself is this
-//! generator's (splitmix64), not kdb+'s.
+//! As in kdb+, one process-wide generator starts from a constant seed, so a script's
+//! random data is the same every run; [`seed`] and [`set_seed`] are `\S`. The sequence
+//! itself is this generator's (splitmix64), not kdb+'s.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashSet;
 
@@ -18,30 +18,31 @@ use crate::items::{count, is_list};
 /// kdb+'s seed at start-up.
 const INITIAL_SEED: i64 = -314159;
 
-thread_local! {
-    static STATE: Cell<u64> = const { Cell::new(INITIAL_SEED as u64) };
-}
+/// splitmix64's step.
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The generator's state: splitmix64 only adds a constant to it, so one atomic add per
+/// draw keeps it consistent across threads.
+static STATE: AtomicU64 = AtomicU64::new(INITIAL_SEED as u64);
 
 /// `\S`: the current seed.
 pub fn seed() -> i64 {
-    STATE.with(|s| s.get() as i64)
+    STATE.load(Ordering::Relaxed) as i64
 }
 
 /// `\S n`: restarts the generator from seed `n`.
 pub fn set_seed(n: i64) {
-    STATE.with(|s| s.set(n as u64));
+    STATE.store(n as u64, Ordering::Relaxed);
 }
 
 /// The next 64 random bits (splitmix64).
 fn next() -> u64 {
-    STATE.with(|s| {
-        let x = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-        s.set(x);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    })
+    let mut z = STATE
+        .fetch_add(GAMMA, Ordering::Relaxed)
+        .wrapping_add(GAMMA);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// A uniform integer below `n` (n > 0), without modulo bias.
@@ -280,9 +281,14 @@ mod tests {
     use super::*;
     use crate::verbs::list::list_match::same;
     use crate::verbs::list::list_testkit::{check, fails, q};
+    use std::sync::Mutex;
+
+    /// The generator is process-wide: tests that draw from it take turns.
+    static TURN: Mutex<()> = Mutex::new(());
 
     #[test]
     fn roll_stays_in_range() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         let Value::LongVector(v) = q("1000?5") else {
             panic!()
         };
@@ -310,6 +316,7 @@ mod tests {
 
     #[test]
     fn deal_and_permute_are_distinct() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         check("asc -10?10", "til 10");
         check("asc 0N?10", "til 10");
         check("asc 0N?5 4 2", "2 4 5");
