@@ -26,7 +26,7 @@ macro_rules! identity_key {
         }
     )*};
 }
-identity_key!(bool, u8, i16, i32, i64, Guid);
+identity_key!(bool, u8, i16, i32, i64, u32, u64, Guid);
 
 impl Key for Symbol {
     /// Symbols are interned: the address is the identity (ordering is not used for them).

@@ -376,7 +376,7 @@ fn search(x: Value, y: Value, right: bool) -> QResult {
         }
         Value::List(items) => {
             // Rank-sensitive as Find: look for objects as deep as x's items.
-            let target = depth(&x).saturating_sub(1);
+            let target = super::list_search::depth(&x).saturating_sub(1);
             search_general(items, target, &y, right)
         }
         x if is_list(x) => match &y {
@@ -393,16 +393,8 @@ fn search(x: Value, y: Value, right: bool) -> QResult {
     }
 }
 
-fn depth(x: &Value) -> usize {
-    match x {
-        Value::List(v) => 1 + v.first().map_or(0, depth),
-        x if is_list(x) => 1,
-        _ => 0,
-    }
-}
-
 fn search_general(items: &[Value], target: usize, y: &Value, right: bool) -> QResult {
-    if depth(y) <= target {
+    if super::list_search::depth(y) <= target {
         let n = items.len();
         let (mut lo, mut hi) = (0usize, n);
         while lo < hi {

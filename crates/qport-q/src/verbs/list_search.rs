@@ -21,7 +21,7 @@ const LINEAR_LIMIT: u64 = 512;
 
 /// The nesting depth Find reads: 0 for an atom (or a dictionary, table, function), 1 for
 /// a vector, and for a general list 1 more than its first item's.
-fn depth(x: &Value) -> usize {
+pub(crate) fn depth(x: &Value) -> usize {
     match x {
         Value::List(v) => 1 + v.first().map_or(0, depth),
         x if is_list(x) => 1,
@@ -254,14 +254,6 @@ fn row_ids(t: &Table) -> QResult<Ids> {
         ids: combined,
         firsts,
     })
-}
-
-impl Key for u64 {
-    type K = u64;
-    #[inline(always)]
-    fn key(self) -> u64 {
-        self
-    }
 }
 
 /// Find of records in a table: a dictionary or a list of column values gives one index,
@@ -580,14 +572,6 @@ fn tolerant_eq(a: f64, b: f64) -> bool {
     }
     const TOLERANCE: f64 = 1.0 / (1u64 << 43) as f64;
     (a - b).abs() <= TOLERANCE * a.abs().max(b.abs())
-}
-
-impl Key for u32 {
-    type K = u32;
-    #[inline(always)]
-    fn key(self) -> u32 {
-        self
-    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,6 @@
 //! dictionary or columns of a table, and cutting a list into pieces. Take with an
 //! attribute's name on the left sets the attribute (see `list_attr`).
 
-use std::sync::Arc;
-
 use qport_value::{KeyedTable, Table, Value, Vector};
 
 use super::list_index::{
@@ -257,18 +255,20 @@ fn drop_count(n: i64, y: &Value) -> QResult {
 
 /// A dictionary without the entries for `keys`.
 fn remove_keys(d: &qport_value::Dict, keys: &Value) -> QResult {
-    let found = super::list_search::in_(d.keys.clone(), keys.clone())?;
-    let keep: Vec<usize> = match &found {
-        Value::BoolVector(f) => (0..f.len()).filter(|&i| !f[i]).collect(),
-        _ => (0..d.len())
-            .filter(|&i| {
-                !to_items(keys)
-                    .iter()
-                    .any(|k| super::list_match::same(&item(&d.keys, i), k))
-            })
-            .collect(),
+    let keep: Vec<usize> = match super::list_search::in_(d.keys.clone(), keys.clone())? {
+        Value::BoolVector(found) => (0..found.len()).filter(|&i| !found[i]).collect(),
+        // Keys of a nesting In does not map over: compare each key whole.
+        _ => {
+            let gone = to_items(keys);
+            (0..d.len())
+                .filter(|&i| {
+                    let k = item(&d.keys, i);
+                    !gone.iter().any(|g| super::list_match::same(&k, g))
+                })
+                .collect()
+        }
     };
-    gather(&Value::Dict(Arc::new(d.clone())), &keep)
+    make_dict(gather(&d.keys, &keep)?, gather(&d.values, &keep)?)
 }
 
 /// A table without the named columns.
