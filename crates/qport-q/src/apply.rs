@@ -135,7 +135,7 @@ impl Interpreter {
             }
             _ => {}
         }
-        match verb.monad {
+        match verbs::monad(i) {
             Some(monad) => Ok(monad(x)?),
             None if verb.kind == VerbKind::BinaryKeyword => {
                 Ok(projection(&verbs::function_of(i), vec![x]))
@@ -176,7 +176,7 @@ impl Interpreter {
             "prior" => return crate::iterate::apply_derived_value(self, 3, x, vec![y]),
             _ => {}
         }
-        match verb.dyad {
+        match verbs::dyad(i) {
             Some(dyad) => Ok(dyad(x, y)?),
             None => Err(QError::nyi().into()),
         }
@@ -333,7 +333,7 @@ impl Interpreter {
         if is_function(&x) {
             return self.apply(&x, indexes.to_vec());
         }
-        let picked = if *first == ELIDED || *first == Value::IDENTITY {
+        let picked = if *first == ELIDED {
             x
         } else {
             crate::verbs::list::index(x, first.clone())?

@@ -351,7 +351,17 @@ impl Interpreter {
                 let value = match op {
                     Some(op) => {
                         let old = self.lookup(*name)?;
-                        self.apply_binary(op, old, value)?
+                        let old_type = old.type_number();
+                        let new = self.apply_binary(op, old, value)?;
+                        // Appending to a typed vector keeps its type or fails: `s,:5f`
+                        // on longs is 'type, not a general list.
+                        if op == verbs::glyph_index(",").unwrap_or(12)
+                            && old_type > 0
+                            && new.type_number() != old_type
+                        {
+                            return Err(QError::type_().into());
+                        }
+                        new
                     }
                     None => value,
                 };

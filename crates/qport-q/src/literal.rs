@@ -165,6 +165,7 @@ fn special(s: Special, target: Atom) -> Atom {
         Atom::Minute(_) => Atom::Minute(pick!(NULL_INT, INF_INT)),
         Atom::Second(_) => Atom::Second(pick!(NULL_INT, INF_INT)),
         Atom::Time(_) => Atom::Time(pick!(NULL_INT, INF_INT)),
+        Atom::Guid => Atom::Guid,
         _ => Atom::Long(pick!(NULL_LONG, INF_LONG)),
     }
 }

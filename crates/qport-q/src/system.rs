@@ -88,6 +88,14 @@ impl Interpreter {
                 Ok(Value::IDENTITY)
             }
             "v" => Ok(Value::SymbolVector(Vector::from(self.variables()))),
+            "S" => {
+                if arg.is_empty() {
+                    return Ok(Value::Long(crate::verbs::list::seed()));
+                }
+                let seed: i64 = arg.parse().map_err(|_| QError::type_())?;
+                crate::verbs::list::set_seed(seed);
+                Ok(Value::IDENTITY)
+            }
             _ => Err(QError::nyi().into()),
         }
     }

@@ -22,6 +22,8 @@ pub mod compare;
 pub mod list;
 pub mod math;
 
+use std::sync::OnceLock;
+
 use qport_value::{Function, Value};
 
 use crate::error::QResult;
@@ -37,8 +39,6 @@ pub struct Verb {
     pub name: &'static str,
     /// How it is written and used.
     pub kind: VerbKind,
-    pub monad: Option<Monad>,
-    pub dyad: Option<Dyad>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,8 +68,6 @@ const fn glyph(name: &'static str) -> Verb {
     Verb {
         name,
         kind: VerbKind::Glyph,
-        monad: None,
-        dyad: None,
     }
 }
 
@@ -77,8 +75,6 @@ const fn unary(name: &'static str) -> Verb {
     Verb {
         name,
         kind: VerbKind::UnaryKeyword,
-        monad: None,
-        dyad: None,
     }
 }
 
@@ -86,8 +82,6 @@ const fn binary(name: &'static str) -> Verb {
     Verb {
         name,
         kind: VerbKind::BinaryKeyword,
-        monad: None,
-        dyad: None,
     }
 }
 
@@ -105,10 +99,7 @@ pub static VERBS: &[Verb] = &[
     glyph("="),
     glyph("<"),
     glyph(">"),
-    Verb {
-        dyad: Some(cast::cast),
-        ..glyph("$")
-    },
+    glyph("$"),
     glyph(","),
     glyph("#"),
     glyph("_"),
@@ -176,10 +167,7 @@ pub static VERBS: &[Verb] = &[
     unary("key"),
     unary("value"),
     unary("type"),
-    Verb {
-        monad: Some(crate::format::string),
-        ..unary("string")
-    },
+    unary("string"),
     unary("fills"),
     unary("differ"),
     unary("prev"),
@@ -236,6 +224,64 @@ pub static VERBS: &[Verb] = &[
     binary("sv"),
     binary("cut"),
 ];
+
+/// Each row's functions, found once by name in the families (a table of function
+/// pointers, so applying a primitive costs an index, not a name lookup).
+struct Resolved {
+    monad: Option<Monad>,
+    dyad: Option<Dyad>,
+}
+
+fn resolved() -> &'static [Resolved] {
+    static RESOLVED: OnceLock<Vec<Resolved>> = OnceLock::new();
+    RESOLVED.get_or_init(|| {
+        VERBS
+            .iter()
+            .map(|verb| Resolved {
+                monad: match verb.kind {
+                    VerbKind::BinaryKeyword => None,
+                    _ => monad_named(verb.name),
+                },
+                dyad: match verb.kind {
+                    VerbKind::UnaryKeyword => None,
+                    _ => dyad_named(verb.name),
+                },
+            })
+            .collect()
+    })
+}
+
+/// Row `i`'s unary form, where a family implements it.
+pub fn monad(i: u8) -> Option<Monad> {
+    resolved().get(i as usize)?.monad
+}
+
+/// Row `i`'s binary form, where a family implements it.
+pub fn dyad(i: u8) -> Option<Dyad> {
+    resolved().get(i as usize)?.dyad
+}
+
+/// The unary form of a glyph or keyword, from the family that implements it.
+fn monad_named(name: &str) -> Option<Monad> {
+    list::monad_for(name).or(match name {
+        "$" | "string" => Some(crate::format::string),
+        _ => None,
+    })
+}
+
+/// The binary form of a glyph or keyword, from the family that implements it.
+fn dyad_named(name: &str) -> Option<Dyad> {
+    list::dyad_for(name).or(match name {
+        ":" => Some(right),
+        "$" => Some(cast::cast),
+        _ => None,
+    })
+}
+
+/// `:` as a function of two arguments gives the second (`(:)[1;2]` is 2).
+fn right(_: Value, y: Value) -> QResult {
+    Ok(y)
+}
 
 /// The row of a glyph.
 pub fn glyph_index(glyph: &str) -> Option<u8> {
