@@ -29,7 +29,8 @@ use qport_value::{Guid, Symbol, Value};
 
 use atomic::atomic2;
 use native::{
-    conform, emit2, emit2_float, emit2_long, float_lanes, kind, long_lanes, nat, same2, Nat, Src,
+    conform, emit2, emit2_float, emit2_float_lazy, emit2_long, float_lanes, float_lanes_lazy, kind,
+    long_lanes, nat, same2, Nat, Src,
 };
 use types::{
     arith_conv, is_floating, is_numeric_like, is_temporal, lookup, order_conv, Conv, Table, ADD,
@@ -101,8 +102,8 @@ fn arith<O: Arith>(table: &Table, x: Value, y: Value) -> QResult {
         }
     }
     if is_floating(rt) {
-        let (a, b) = (float_lanes(&x, cx)?, float_lanes(&y, cy)?);
-        Ok(emit2_float(rt, &a, &b, O::float))
+        let (a, b) = (float_lanes_lazy(&x, cx)?, float_lanes_lazy(&y, cy)?);
+        Ok(emit2_float_lazy(rt, &a, &b, O::float))
     } else {
         let (a, b) = (long_lanes(&x, cx)?, long_lanes(&y, cy)?);
         Ok(emit2_long(rt, &a, &b, O::long))
@@ -138,8 +139,11 @@ fn divide_simple(x: Value, y: Value) -> QResult {
     if nat(xt) == Nat::Float && nat(yt) == Nat::Float {
         return same2::<f64>(x, y, FLOAT, |a, b| a / b);
     }
-    let (a, b) = (float_lanes(&x, Conv::Raw)?, float_lanes(&y, Conv::Raw)?);
-    Ok(emit2(FLOAT, &a, &b, |p: f64, q: f64| p / q))
+    let (a, b) = (
+        float_lanes_lazy(&x, Conv::Raw)?,
+        float_lanes_lazy(&y, Conv::Raw)?,
+    );
+    Ok(emit2_float_lazy(FLOAT, &a, &b, |p, q| p / q))
 }
 
 /// The common type of two arguments of `& | ^` and the comparisons (the higher type; a
@@ -687,6 +691,21 @@ mod tests {
         check("2 xexp 2 xlog -1 0 0.125 1 42", "0n 0 0.125 1 42");
         assert_eq!(q_err("`a xexp 2"), "type");
         assert_eq!(q_err("2000.01.01 xexp 2"), "type");
+    }
+
+    #[test]
+    fn chars_and_mixed_lanes() {
+        check("\"z\"%\"a\"", "1.257732");
+        check("1-\"a\"", "-96");
+        check("\"a\"+1.5", "98.5");
+        assert_eq!(q_err("\"a\"-1"), "type");
+        assert_eq!(q_err("\"a\"+\"b\""), "type");
+        check("0 1 2 3*1.5", "0 1.5 3 4.5");
+        check("1.5*0 1 0N", "0 1.5 0n");
+        check("0 1 2%0 1 0N", "0n 1 0n");
+        check("(0#0)+1.5", "0#0f");
+        check("(0#0)+1", "0#0");
+        check("()+1", "()");
     }
 
     #[test]

@@ -583,11 +583,11 @@ pub(crate) fn emit2_long(
 }
 
 /// The result of float lanes as type `rt` (a real narrows; a whole-number type rounds).
-pub(crate) fn emit2_float(
+pub(crate) fn emit2_float<A: Copy, B: Copy>(
     rt: i8,
-    a: &Src<'_, f64>,
-    b: &Src<'_, f64>,
-    f: impl Fn(f64, f64) -> f64,
+    a: &Src<'_, A>,
+    b: &Src<'_, B>,
+    f: impl Fn(A, B) -> f64,
 ) -> Value {
     match nat(rt) {
         Nat::Real => emit2(rt, a, b, |p, q| f(p, q) as f32),
@@ -633,5 +633,40 @@ pub(crate) fn emit1_long(rt: i8, a: &Src<'_, i64>, f: impl Fn(i64) -> i64) -> Va
         Nat::Real => emit1(rt, a, |p| nullable_float(f(p)) as f32),
         Nat::Float => emit1(rt, a, |p| nullable_float(f(p))),
         _ => emit1(rt, a, f),
+    }
+}
+
+/// An argument in float lanes: longs are kept as they are (borrowed) and widened item by
+/// item inside the loop, so a long vector meeting a float is not first copied.
+pub(crate) enum FloatLanes<'a> {
+    Long(Src<'a, i64>),
+    Float(Src<'a, f64>),
+}
+
+/// The argument in float lanes, converted by `conv`.
+pub(crate) fn float_lanes_lazy(x: &Value, conv: Conv) -> QResult<FloatLanes<'_>> {
+    if conv == Conv::Raw {
+        if let Some(s) = i64::src(x) {
+            return Ok(FloatLanes::Long(s));
+        }
+    }
+    float_lanes(x, conv).map(FloatLanes::Float)
+}
+
+/// `f` over two arguments in float lanes, as type `rt` (see [`emit2_float`]).
+pub(crate) fn emit2_float_lazy(
+    rt: i8,
+    a: &FloatLanes<'_>,
+    b: &FloatLanes<'_>,
+    f: impl Fn(f64, f64) -> f64,
+) -> Value {
+    use FloatLanes::{Float, Long};
+    match (a, b) {
+        (Float(a), Float(b)) => emit2_float(rt, a, b, f),
+        (Long(a), Float(b)) => emit2_float(rt, a, b, |p: i64, q| f(nullable_float(p), q)),
+        (Float(a), Long(b)) => emit2_float(rt, a, b, |p, q: i64| f(p, nullable_float(q))),
+        (Long(a), Long(b)) => emit2_float(rt, a, b, |p: i64, q: i64| {
+            f(nullable_float(p), nullable_float(q))
+        }),
     }
 }

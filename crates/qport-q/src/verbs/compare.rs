@@ -11,7 +11,10 @@ use std::cmp::Ordering;
 use qport_value::{Guid, Symbol, Value};
 
 use super::arith::atomic::atomic2;
-use super::arith::native::{conform, emit2, float_lanes, kind, long_lanes, nat, Nat, Native, Src};
+use super::arith::native::{
+    conform, emit2, float_lanes, float_lanes_lazy, kind, long_lanes, nat, FloatLanes, Nat, Native,
+    Src,
+};
 use super::arith::order_plan;
 use super::arith::types::{is_floating, is_temporal, Conv, BOOL, DATETIME, GUID, SYMBOL};
 use crate::error::{QError, QResult};
@@ -77,6 +80,30 @@ fn relate<T: Copy>(
     }
 }
 
+/// The flags of relation `rel` between arguments of two item types, each widened to a
+/// float by `fa`/`fb` and compared with tolerance.
+fn relate_mixed<A: Copy, B: Copy>(
+    rel: Rel,
+    a: &Src<'_, A>,
+    b: &Src<'_, B>,
+    fa: impl Fn(A) -> f64 + Copy,
+    fb: impl Fn(B) -> f64 + Copy,
+) -> Value {
+    let (eq, lt) = (
+        move |p: A, q: B| tol_eq(fa(p), fb(q)),
+        move |p: A, q: B| tol_lt(fa(p), fb(q)),
+    );
+    let gt = move |p: A, q: B| tol_lt(fb(q), fa(p));
+    match rel {
+        Rel::Eq => emit2(BOOL, a, b, eq),
+        Rel::Ne => emit2(BOOL, a, b, move |p, q| !eq(p, q)),
+        Rel::Lt => emit2(BOOL, a, b, lt),
+        Rel::Gt => emit2(BOOL, a, b, gt),
+        Rel::Le => emit2(BOOL, a, b, move |p, q| !gt(p, q)),
+        Rel::Ge => emit2(BOOL, a, b, move |p, q| !lt(p, q)),
+    }
+}
+
 /// Items of one whole-number type, compared as they are (the null is the type's least
 /// value, so it is below every other value and equal only to itself).
 fn relate_native<T: Native + PartialOrd>(rel: Rel, x: &Value, y: &Value) -> QResult {
@@ -132,13 +159,19 @@ fn compare_simple(x: Value, y: Value, rel: Rel) -> QResult {
     } else {
         is_floating(xt) || is_floating(yt)
     };
-    if float_domain {
-        let (a, b) = (float_lanes(&x, cx)?, float_lanes(&y, cy)?);
-        Ok(relate(rel, &a, &b, tol_eq, tol_lt))
-    } else {
+    if !float_domain {
         let (a, b) = (long_lanes(&x, cx)?, long_lanes(&y, cy)?);
-        Ok(relate(rel, &a, &b, |p, q| p == q, |p, q| p < q))
+        return Ok(relate(rel, &a, &b, |p, q| p == q, |p, q| p < q));
     }
+    // A long side stays in place and is widened item by item.
+    use super::arith::native::nullable_float as wide;
+    let (a, b) = (float_lanes_lazy(&x, cx)?, float_lanes_lazy(&y, cy)?);
+    Ok(match (a, b) {
+        (FloatLanes::Float(a), FloatLanes::Float(b)) => relate(rel, &a, &b, tol_eq, tol_lt),
+        (FloatLanes::Long(a), FloatLanes::Float(b)) => relate_mixed(rel, &a, &b, wide, |q| q),
+        (FloatLanes::Float(a), FloatLanes::Long(b)) => relate_mixed(rel, &a, &b, |p| p, wide),
+        (FloatLanes::Long(a), FloatLanes::Long(b)) => relate_mixed(rel, &a, &b, wide, wide),
+    })
 }
 
 /// `x=y`: equal.
@@ -420,6 +453,15 @@ mod tests {
             &format!("((flip enlist[`k]!enlist `abc`def`ghi)!flip {d})<5"),
             "(flip enlist[`k]!enlist `abc`def`ghi)!flip `a`b!(011b;101b)",
         );
+    }
+
+    #[test]
+    fn mixed_long_and_float() {
+        check("0 1 2 3 < 1.5", "1100b");
+        check("1.5 >= 0 1 2 3", "1100b");
+        check("0 1 0N = 0 1 0n", "111b");
+        check("0N < 0w", "1b");
+        check("1 2 3 <> 1 2.5 3", "010b");
     }
 
     #[test]

@@ -508,6 +508,21 @@ mod tests {
     }
 
     #[test]
+    fn keyed_tables() {
+        let kt = "((flip enlist[`k]!enlist `abc`def`ghi)!flip `a`b!(10 21 3;4 5 6))";
+        check(&format!("sum {kt}"), "`a`b!34 15");
+        check(&format!("avg {kt}"), "`a`b!11.33333 5");
+        check(&format!("max {kt}"), "`a`b!21 6");
+        check(&format!("min {kt}"), "`a`b!3 4");
+        check(&format!("prd {kt}"), "`a`b!630 120");
+        check(
+            &format!("sums {kt}"),
+            "(flip enlist[`k]!enlist `abc`def`ghi)!flip `a`b!(10 31 34;4 9 15)",
+        );
+        check(&format!("med {kt}"), "`a`b!10 4f");
+    }
+
+    #[test]
     fn all_any() {
         check("all 1 2 3 = 1 2 4", "0b");
         check("all 1 2 3 = 1 2 3", "1b");
