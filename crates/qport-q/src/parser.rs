@@ -239,10 +239,14 @@ impl Parser<'_> {
                 "::" => Item::DoubleColon,
                 glyph => {
                     let index = verbs::glyph_index(glyph).ok_or_else(QError::parse)?;
-                    Item::Verb {
-                        dyadic: Value::Function(Function::BinaryPrimitive(index)),
-                        monadic: Value::Function(Function::UnaryPrimitive(index)),
-                    }
+                    let dyadic = Value::Function(Function::BinaryPrimitive(index));
+                    // `:x` is a return, `(:;x)`: the colon has no unary form of its own.
+                    let monadic = if index == 0 {
+                        dyadic.clone()
+                    } else {
+                        Value::Function(Function::UnaryPrimitive(index))
+                    };
+                    Item::Verb { dyadic, monadic }
                 }
             },
             Token::VerbColon(glyph) => {

@@ -204,6 +204,7 @@ pub static VERBS: &[Verb] = &[
     binary("wsum"),
     binary("wavg"),
     binary("cor"),
+    binary("scov"),
     binary("cov"),
     binary("each"),
     binary("over"),
@@ -263,18 +264,93 @@ pub fn dyad(i: u8) -> Option<Dyad> {
 
 /// The unary form of a glyph or keyword, from the family that implements it.
 fn monad_named(name: &str) -> Option<Monad> {
-    list::monad_for(name).or(match name {
-        "$" | "string" => Some(crate::format::string),
-        _ => None,
+    list::monad_for(name).or_else(|| family_monad(name))
+}
+
+fn family_monad(name: &str) -> Option<Monad> {
+    Some(match name {
+        "$" | "string" => crate::format::string,
+        "-" | "neg" => arith::neg,
+        "%" | "reciprocal" => arith::reciprocal,
+        "^" | "null" => arith::null,
+        "_" | "floor" => arith::floor,
+        "~" | "not" => arith::not,
+        "abs" => arith::abs,
+        "signum" => arith::signum,
+        "ceiling" => arith::ceiling,
+        "sqrt" => arith::sqrt,
+        "exp" => arith::exp,
+        "log" => arith::log,
+        "sin" => arith::sin,
+        "cos" => arith::cos,
+        "tan" => arith::tan,
+        "asin" => arith::asin,
+        "acos" => arith::acos,
+        "atan" => arith::atan,
+        "sum" => math::sum,
+        "prd" => math::prd,
+        "min" => math::min,
+        "max" => math::max,
+        "avg" => math::avg,
+        "all" => math::all,
+        "any" => math::any,
+        "sums" => math::sums,
+        "prds" => math::prds,
+        "mins" => math::mins,
+        "maxs" => math::maxs,
+        "avgs" => math::avgs,
+        "deltas" => math::deltas,
+        "ratios" => math::ratios,
+        "med" => math::med,
+        "var" => math::var,
+        "dev" => math::dev,
+        "sdev" => math::sdev,
+        "svar" => math::svar,
+        _ => return None,
     })
 }
 
 /// The binary form of a glyph or keyword, from the family that implements it.
 fn dyad_named(name: &str) -> Option<Dyad> {
-    list::dyad_for(name).or(match name {
-        ":" => Some(right),
-        "$" => Some(cast::cast),
-        _ => None,
+    list::dyad_for(name).or_else(|| family_dyad(name))
+}
+
+fn family_dyad(name: &str) -> Option<Dyad> {
+    Some(match name {
+        ":" => right,
+        "$" => cast::cast,
+        "+" => arith::add,
+        "-" => arith::subtract,
+        "*" => arith::multiply,
+        "%" => arith::divide,
+        "&" | "and" => arith::min2,
+        "|" | "or" => arith::max2,
+        "^" => arith::fill,
+        "div" => arith::div,
+        "mod" => arith::mod_,
+        "xexp" => arith::xexp,
+        "xlog" => arith::xlog,
+        "xbar" => arith::xbar,
+        "=" => compare::equal,
+        "<>" => compare::not_equal,
+        "<" => compare::less,
+        ">" => compare::greater,
+        "<=" => compare::less_equal,
+        ">=" => compare::greater_equal,
+        "~" => compare::match_,
+        "wsum" => math::wsum,
+        "wavg" => math::wavg,
+        "cor" => math::cor,
+        "cov" => math::cov,
+        "scov" => math::scov,
+        "mavg" => math::mavg,
+        "msum" => math::msum,
+        "mmin" => math::mmin,
+        "mmax" => math::mmax,
+        "mcount" => math::mcount,
+        "mdev" => math::mdev,
+        "ema" => math::ema,
+        _ => return None,
     })
 }
 
