@@ -131,11 +131,20 @@ fn rebuild(x: &Value, items: Vec<Value>) -> Eval {
     Ok(Value::List(qport_value::Vector::from(items)))
 }
 
-/// Indexes as positions in a list of `n` items; past the end is `'index`.
+/// Indexes as positions in a list of `n` items; past the end is `'index`. `::` in the
+/// index is every position; a list inside it, each of its positions.
 fn positions(i: &Value, n: usize) -> Result<Vec<usize>, QError> {
     let mut out = Vec::new();
+    if *i == Value::IDENTITY {
+        return Ok((0..n).collect());
+    }
     for k in 0..count(i) {
-        let p = match item(i, k) {
+        let index = item(i, k);
+        if index == Value::IDENTITY || (!index.is_atom() && i.type_number() == 0) {
+            out.extend(positions(&index, n)?);
+            continue;
+        }
+        let p = match index {
             Value::Long(p) => p,
             Value::Int(p) => i64::from(p),
             Value::Short(p) => i64::from(p),

@@ -23,10 +23,19 @@ impl Interpreter {
             && is_function(f)
             && !matches!(f, Value::Function(Function::Projection(_)))
         {
+            if args.len() > crate::iterate::rank(f).max(1)
+                && !matches!(f, Value::Function(Function::Derived(..)))
+            {
+                return Err(QError::rank().into());
+            }
             return Ok(projection(f, args));
         }
         match f {
             Value::Function(function) => self.apply_function(f, function, args),
+            Value::Symbol(name) if !name.is_empty() => {
+                let f = self.lookup(*name)?;
+                self.apply(&f, args)
+            }
             Value::Long(handle) => self.write_handle(*handle, args),
             Value::Int(handle) => self.write_handle(i64::from(*handle), args),
             _ => self.index_at_depth(f.clone(), &args),
@@ -249,7 +258,16 @@ impl Interpreter {
                 Ok(last)
             }
             Value::Symbol(name) => self.lookup(*name),
-            Value::List(_) => self.eval(&x),
+            // One level only, unlike `eval`: the first item (a function, or a name or
+            // string that gives one) applied to the other items as they are.
+            Value::List(items) if items.len() > 1 => {
+                let f = match &items[0] {
+                    Value::Symbol(name) => self.lookup(*name)?,
+                    head @ (Value::CharVector(_) | Value::Char(_)) => self.value(head.clone())?,
+                    head => head.clone(),
+                };
+                self.apply(&f, items[1..].to_vec())
+            }
             Value::Dict(d) => Ok(d.values.clone()),
             Value::Function(Function::Projection(parts)) => {
                 Ok(Value::List(Vector::from(parts.to_vec())))

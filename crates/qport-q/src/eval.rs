@@ -222,7 +222,11 @@ impl Interpreter {
             });
         }
         values.reverse();
-        let f = self.eval(head)?;
+        let f = match head {
+            // A string as the function of a parse tree is q text for it: ("+";2;2).
+            Value::CharVector(_) => self.value(head.clone())?,
+            head => self.eval(head)?,
+        };
         self.apply(&f, values)
     }
 

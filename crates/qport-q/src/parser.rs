@@ -462,7 +462,11 @@ fn combine(items: Vec<Item>) -> QResult<Option<Value>> {
                 }
                 (None, None) => Value::IDENTITY,
                 (None, Some(r)) => node(vec![Value::IDENTITY, r]),
-                (Some(_), None) => return Err(QError::parse()),
+                // `x ::` is x applied to the generic null (all of x, for a list).
+                (Some(l), None) => {
+                    i -= 1;
+                    node(vec![l, Value::IDENTITY])
+                }
             },
             Item::Signal => match right {
                 Some(r) => node(vec![Value::Function(Function::Iterator(0)), r]),
