@@ -151,7 +151,7 @@ fn positions(i: &Value, n: usize) -> Result<Vec<usize>, QError> {
             _ => return Err(QError::type_()),
         };
         if p < 0 || p as usize >= n {
-            return Err(QError::index());
+            return Err(QError::length());
         }
         out.push(p as usize);
     }

@@ -109,6 +109,8 @@ impl Interpreter {
             }
             Function::Iterator(i) => match <[Value; 1]>::try_from(args) {
                 Ok([operand]) => Ok(crate::iterate::derive(*i, operand)),
+                // '[f;g;...]: f composed with g ...
+                Err(args) if *i == 0 => Ok(Value::Function(Function::Composition(Arc::from(args)))),
                 Err(_) => Err(QError::rank().into()),
             },
             Function::Derived(adverb, g) => crate::iterate::apply_derived(self, *adverb, g, args),
@@ -117,6 +119,10 @@ impl Interpreter {
 
     /// A primitive's unary form.
     pub(crate) fn apply_unary(&mut self, i: u8, x: Value) -> Eval {
+        if i == 0 {
+            // `::` applied: the identity.
+            return Ok(x);
+        }
         let verb = VERBS.get(i as usize).ok_or_else(QError::nyi)?;
         match verb.name {
             "." | "value" => return self.value(x),
@@ -187,7 +193,10 @@ impl Interpreter {
         }
         match verbs::dyad(i) {
             Some(dyad) => Ok(dyad(x, y)?),
-            None => Err(QError::nyi().into()),
+            None => match verbs::defined::defined(verb.name) {
+                Some(lambda) => self.apply(&lambda, vec![x, y]),
+                None => Err(QError::nyi().into()),
+            },
         }
     }
 

@@ -190,18 +190,15 @@ impl Interpreter {
             Value::Function(Function::BinaryPrimitive(11)) if args.len() >= 3 => {
                 return self.cond(args);
             }
-            Value::Function(Function::Iterator(0)) if args.len() > 1 => {
-                let mut parts = Vec::with_capacity(args.len());
-                for arg in args {
-                    parts.push(self.eval(arg)?);
-                }
-                return Ok(Value::Function(Function::Composition(Arc::from(parts))));
-            }
             Value::Function(Function::Iterator(0)) if args.len() == 1 => {
+                // `'x`: a symbol or string signals; anything else (a function, a list
+                // indexed item by item) is derived: `f'`.
                 let x = self.eval(&args[0])?;
                 return match x {
-                    Value::Function(_) => Ok(crate::iterate::derive(0, x)),
-                    x => Err(signal(&x).into()),
+                    Value::Symbol(_) | Value::CharVector(_) | Value::Char(_) => {
+                        Err(signal(&x).into())
+                    }
+                    x => Ok(crate::iterate::derive(0, x)),
                 };
             }
             Value::Symbol(word) => match word.as_bytes() {
@@ -356,6 +353,22 @@ impl Interpreter {
                     Some(op) => {
                         let old = self.lookup(*name)?;
                         let old_type = old.type_number();
+                        let join = verbs::glyph_index(",").unwrap_or(12);
+                        // Appending a vector to a list of vectors of its type adds one
+                        // item (the list keeps its rank): `s:enlist 1 2 3; s,:4 5 6`.
+                        let value = match &old {
+                            Value::List(items)
+                                if op == join
+                                    && value.type_number() > 0
+                                    && !items.is_empty()
+                                    && items
+                                        .iter()
+                                        .all(|i| i.type_number() == value.type_number()) =>
+                            {
+                                crate::items::enlist(value)
+                            }
+                            _ => value,
+                        };
                         let new = self.apply_binary(op, old, value)?;
                         // Appending to a typed vector keeps its type or fails: `s,:5f`
                         // on longs is 'type, not a general list.

@@ -57,10 +57,14 @@ pub(crate) fn rank(f: &Value) -> usize {
                 rank(&parts[0]).saturating_sub(fixed).max(1)
             }
             Function::Composition(parts) => parts.last().map(rank).unwrap_or(1),
+            // '[;] composes two functions.
+            Function::Iterator(0) => 2,
             Function::Iterator(_) => 1,
             Function::Derived(adverb, g) => match adverb {
                 Adverb::Each => rank(g),
-                Adverb::Over | Adverb::Scan => rank(g).max(1),
+                // A derived over or scan applied to one argument reduces: as the
+                // operand of another over it is unary (`(,/) over x` converges).
+                Adverb::Over | Adverb::Scan => 1,
                 _ => 2,
             },
         },
@@ -89,6 +93,7 @@ pub(crate) fn apply_derived(
             }
             each(interp, f, x)
         }
+        (Adverb::Each, _) if is_int_vector(f) => case(f, &args),
         (Adverb::Each, _) => each_many(interp, f, &args),
         (Adverb::EachLeft, 2) => {
             let (x, y) = (&args[0], &args[1]);
@@ -117,6 +122,45 @@ pub(crate) fn apply_derived(
         (Adverb::Over, _) | (Adverb::Scan, _) => over_scan(interp, f, adverb == Adverb::Scan, args),
         _ => Err(QError::rank().into()),
     }
+}
+
+/// Whether `x` is a vector of integers (the selector of a case).
+fn is_int_vector(x: &Value) -> bool {
+    matches!(
+        x,
+        Value::LongVector(_) | Value::IntVector(_) | Value::ShortVector(_) | Value::BoolVector(_)
+    )
+}
+
+/// Case, `i'[a;b;...]`: item k of the result is item k of the argument `i[k]` picks
+/// (an atom argument stands for every item).
+fn case(selector: &Value, choices: &[Value]) -> Eval {
+    let n = count(selector);
+    for c in choices.iter().filter(|c| !c.is_atom()) {
+        if count(c) != n {
+            return Err(QError::length().into());
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for k in 0..n {
+        let pick = match item(selector, k) {
+            Value::Long(p) => p,
+            Value::Int(p) => i64::from(p),
+            Value::Short(p) => i64::from(p),
+            Value::Bool(b) => i64::from(b),
+            _ => return Err(QError::type_().into()),
+        };
+        let choice = usize::try_from(pick)
+            .ok()
+            .and_then(|p| choices.get(p))
+            .ok_or_else(QError::index)?;
+        out.push(if choice.is_atom() {
+            choice.clone()
+        } else {
+            item(choice, k)
+        });
+    }
+    Ok(from_items(out))
 }
 
 /// `f'x`: f applied to each item of a list.

@@ -148,7 +148,7 @@ impl Lexer<'_> {
                     self.name()
                 }
                 c if GLYPHS.contains(&c) => self.verb(),
-                _ => return Err(QError::new(format!("char {}", c as char))),
+                _ => return Err(QError::new("char")),
             }
         }
         Ok(())
@@ -287,9 +287,20 @@ impl Lexer<'_> {
             if self.peek(0) == b'-' {
                 self.pos += 1;
             }
+            let digits_from = self.pos;
             while is_literal_byte(self.peek(0)) {
-                // `1.` then a name (`1.a`) is not part of the number; `2.5` and `2.` are.
                 self.pos += 1;
+                // A signed exponent: `1e-13`, `3e+11` (digits, `e`, a sign, a digit).
+                let word = &self.text[digits_from..self.pos];
+                if word.last() == Some(&b'e')
+                    && word[..word.len() - 1]
+                        .iter()
+                        .all(|c| c.is_ascii_digit() || *c == b'.')
+                    && matches!(self.peek(0), b'-' | b'+')
+                    && self.peek(1).is_ascii_digit()
+                {
+                    self.pos += 1;
+                }
             }
             words.push(String::from_utf8_lossy(&self.text[from..self.pos]).into_owned());
             // Another literal after spaces continues the strand.
@@ -408,6 +419,15 @@ mod tests {
         assert_eq!(
             tokens("2024.01.15D10:30"),
             vec![nums(&["2024.01.15D10:30"])]
+        );
+        assert_eq!(tokens("1e-13 3e+11"), vec![nums(&["1e-13", "3e+11"])]);
+        assert_eq!(
+            tokens("1e-x"),
+            vec![
+                nums(&["1e"]),
+                Token::Verb("-".into()),
+                Token::Name("x".into())
+            ]
         );
     }
 }

@@ -122,6 +122,15 @@ fn settle(word: Word, target: Atom) -> QResult<Value> {
 
 /// A number in a strand of another numeric type (`1 2.5`: the 1 becomes a float).
 fn convert_number(atom: Atom, target: Atom) -> QResult<Value> {
+    // Integers into integer types directly: a long past 2^53 would lose digits as a float.
+    if let Atom::Long(n) = atom {
+        match target {
+            Atom::Long(_) => return Ok(Value::Long(n)),
+            Atom::Int(_) => return Ok(Value::Int(n as i32)),
+            Atom::Short(_) => return Ok(Value::Short(n as i16)),
+            _ => {}
+        }
+    }
     let f = match atom {
         Atom::Long(n) => n as f64,
         Atom::Float(f) => f,
@@ -236,13 +245,16 @@ fn word(text: &str) -> QResult<Word> {
             suffix => Word::Typed(special(s, suffix_type(suffix).ok_or_else(bad)?)),
         });
     }
-    if body == "0n" || body == "0w" {
-        let s = match (body, negative) {
-            ("0n", _) => Special::Null,
+    if let Some(rest) = body.strip_prefix("0n").or_else(|| body.strip_prefix("0w")) {
+        let s = match (body.as_bytes()[1], negative) {
+            (b'n', _) => Special::Null,
             (_, false) => Special::Inf,
             _ => Special::NegInf,
         };
-        return Ok(Word::FloatSpecial(s));
+        return Ok(match rest {
+            "" => Word::FloatSpecial(s),
+            suffix => Word::Typed(special(s, suffix_type(suffix).ok_or_else(bad)?)),
+        });
     }
     let sign = if negative { -1 } else { 1 };
     if let Some(hex) = body.strip_prefix("0x") {
@@ -476,6 +488,12 @@ mod tests {
         assert_eq!(lit("0x0102"), Value::ByteVector(vec![1, 2].into()));
         assert_eq!(lit("0Ni"), Value::Int(NULL_INT));
         assert_eq!(lit("2f"), Value::Float(2.0));
+        assert_eq!(lit("1e-13"), Value::Float(1e-13));
+        assert_eq!(lit("0we"), Value::Real(f32::INFINITY));
+        assert_eq!(
+            lit("-9223372036854775799"),
+            Value::Long(-9223372036854775799)
+        );
     }
 
     #[test]

@@ -416,10 +416,18 @@ fn derive(index: u8, operand: Value) -> Value {
 }
 
 /// Combines an expression's items right to left.
+///
+/// A verb missing its right argument leaves the expression open: a function (`2+`,
+/// `count each`, a bare `+`). What stands to the left of an open function composes with
+/// it rather than taking it as an argument: `sum s@` is sum of `s@`, `0|+` is `0|` of
+/// `+` (`'[f;g]`, a composition).
 fn combine(items: Vec<Item>) -> QResult<Option<Value>> {
     let mut right: Option<Value> = None;
+    let mut open = false;
     let mut i = items.len();
     let node = |parts: Vec<Value>| Value::List(Vector::from(parts));
+    let compose = |f: Value, g: Value| node(vec![Value::Function(Function::Iterator(0)), f, g]);
+    let assigns = |v: &Value| matches!(v, Value::Function(Function::BinaryPrimitive(0)));
     while i > 0 {
         i -= 1;
         let left_noun = match i.checked_sub(1).map(|j| &items[j]) {
@@ -428,22 +436,36 @@ fn combine(items: Vec<Item>) -> QResult<Option<Value>> {
         };
         right = Some(match &items[i] {
             Item::Noun(n) => match right {
+                Some(r) if open => compose(n.clone(), r),
                 Some(r) => node(vec![n.clone(), r]),
                 None => n.clone(),
             },
             Item::Verb { dyadic, monadic } => match (left_noun, right) {
+                (Some(l), Some(r)) if open && !assigns(dyadic) => {
+                    i -= 1;
+                    compose(node(vec![dyadic.clone(), l]), r)
+                }
                 (Some(l), Some(r)) => {
                     i -= 1;
+                    open = false;
                     node(vec![dyadic.clone(), l, r])
                 }
                 (Some(l), None) => {
                     i -= 1;
+                    open = true;
                     node(vec![dyadic.clone(), l])
                 }
-                (None, Some(r)) => node(vec![monadic.clone(), r]),
-                (None, None) => dyadic.clone(),
+                (None, Some(r)) => {
+                    open = false;
+                    node(vec![monadic.clone(), r])
+                }
+                (None, None) => {
+                    open = true;
+                    dyadic.clone()
+                }
             },
             Item::VerbColon(index) => {
+                open = false;
                 let unary = Value::Function(Function::UnaryPrimitive(*index));
                 match (left_noun, right) {
                     (Some(l), Some(r)) => {
@@ -455,23 +477,29 @@ fn combine(items: Vec<Item>) -> QResult<Option<Value>> {
                     (Some(_), None) => return Err(QError::parse()),
                 }
             }
-            Item::DoubleColon => match (left_noun, right) {
-                (Some(l), Some(r)) => {
-                    i -= 1;
-                    node(vec![Value::IDENTITY, l, r])
+            Item::DoubleColon => {
+                open = false;
+                match (left_noun, right) {
+                    (Some(l), Some(r)) => {
+                        i -= 1;
+                        node(vec![Value::IDENTITY, l, r])
+                    }
+                    (None, None) => Value::IDENTITY,
+                    (None, Some(r)) => node(vec![Value::IDENTITY, r]),
+                    // `x ::` is x applied to the generic null (all of x, for a list).
+                    (Some(l), None) => {
+                        i -= 1;
+                        node(vec![l, Value::IDENTITY])
+                    }
                 }
-                (None, None) => Value::IDENTITY,
-                (None, Some(r)) => node(vec![Value::IDENTITY, r]),
-                // `x ::` is x applied to the generic null (all of x, for a list).
-                (Some(l), None) => {
-                    i -= 1;
-                    node(vec![l, Value::IDENTITY])
+            }
+            Item::Signal => {
+                open = false;
+                match right {
+                    Some(r) => node(vec![Value::Function(Function::Iterator(0)), r]),
+                    None => return Err(QError::parse()),
                 }
-            },
-            Item::Signal => match right {
-                Some(r) => node(vec![Value::Function(Function::Iterator(0)), r]),
-                None => return Err(QError::parse()),
-            },
+            }
         });
     }
     Ok(right)

@@ -13,7 +13,12 @@ impl Interpreter {
     /// Runs a system command (the text after `\`); gives its value (`::` for those that
     /// only act).
     pub fn system(&mut self, command: &str) -> Eval {
-        let command = command.trim();
+        // A comment after the command (` / ...`) is not part of it.
+        let command = match command.find(" /") {
+            Some(at) => &command[..at],
+            None => command,
+        }
+        .trim();
         let (name, arg) = match command.find([' ', ':']) {
             Some(i) if command.as_bytes()[i] == b' ' => (&command[..i], command[i + 1..].trim()),
             Some(i) => (&command[..i], &command[i..]),

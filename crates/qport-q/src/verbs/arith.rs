@@ -387,7 +387,7 @@ pub fn xexp(x: Value, y: Value) -> QResult {
         }
         conform(&x, &y)?;
         let (a, b) = (float_lanes(&x, Conv::Raw)?, float_lanes(&y, Conv::Raw)?);
-        Ok(emit2(FLOAT, &a, &b, |p: f64, q: f64| (q * p.ln()).exp()))
+        Ok(emit2(FLOAT, &a, &b, |p: f64, q: f64| p.powf(q)))
     })
 }
 
@@ -437,8 +437,9 @@ mod tests {
         check("type 1i+55", "-7h");
         check("1h+1h", "2i");
         check("0x01+0x02", "3i");
-        check("1.5e+1", "2.5e");
-        check("1.5e+1f", "2.5");
+        // `1.5e+1` would be one float literal (a signed exponent): space the plus.
+        check("1.5e +1", "2.5e");
+        check("1.5e +1f", "2.5");
         check("1+2.5", "3.5");
         check("3 4 5*2.2", "6.6 8.8 11");
         check("3.3 4.4 5.5*1b", "3.3 4.4 5.5");

@@ -56,6 +56,11 @@ pub fn find(x: Value, y: Value) -> QResult {
     }
 }
 
+/// Whether `x` is an integer atom or vector (short, int or long).
+fn is_integer(x: &Value) -> bool {
+    matches!(x.type_number().abs(), 5..=7)
+}
+
 /// First positions of a typed vector's items, for many lookups.
 fn first_positions<T: Key>(s: &[T]) -> FxHashMap<T::K, usize> {
     let mut map = FxHashMap::with_capacity_and_hasher(s.len().min(1 << 16), Default::default());
@@ -99,6 +104,25 @@ fn find_typed(x: &Value, y: &Value) -> QResult {
                         Ok(Value::LongVector(Vector::from(positions_typed(v, w))))
                     }
                 )*
+                // Numbers of another numeric type are looked for as the list's type:
+                    // `1 1 2i?2` is 2.
+                // An integer atom of another integer type is looked for by value:
+                // `(sums flags)?2` (sums of booleans are ints) finds the 2.
+                (_, y) if is_integer(x) && y.is_atom() && is_integer(y) => {
+                    let value = match y {
+                        Value::Long(v) => Some(*v),
+                        Value::Int(v) => Some(i64::from(*v)),
+                        Value::Short(v) => Some(i64::from(*v)),
+                        Value::Byte(v) => Some(i64::from(*v)),
+                        Value::Bool(v) => Some(i64::from(*v)),
+                        _ => None,
+                    };
+                    let n = count(x);
+                    let at = (0..n)
+                        .find(|&k| super::list_index::long_of(&crate::items::item(x, k)) == value)
+                        .unwrap_or(n);
+                    Ok(Value::Long(at as i64))
+                }
                 (_, Value::List(items)) => {
                     let out = items
                         .iter()

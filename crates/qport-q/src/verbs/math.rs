@@ -363,6 +363,8 @@ pub fn all(x: Value) -> QResult {
     aggregate1(x, &|x| match &x {
         Value::BoolVector(v) => Ok(Value::Bool(v.iter().all(|&b| b))),
         Value::List(items) if items.is_empty() => Ok(Value::Bool(true)),
+        // A list of flag vectors: `&/`, item by item.
+        Value::List(items) => Ok(fold_items(items, min2, false)?.unwrap_or(Value::Bool(true))),
         x if is_simple(x) => Ok(Value::Bool(nonzero(x)?.iter().all(|&b| b))),
         _ => Err(QError::type_()),
     })
@@ -373,6 +375,8 @@ pub fn any(x: Value) -> QResult {
     aggregate1(x, &|x| match &x {
         Value::BoolVector(v) => Ok(Value::Bool(v.iter().any(|&b| b))),
         Value::List(items) if items.is_empty() => Ok(Value::Bool(false)),
+        // A list of flag vectors: `|/`, item by item.
+        Value::List(items) => Ok(fold_items(items, max2, false)?.unwrap_or(Value::Bool(false))),
         x if is_simple(x) => Ok(Value::Bool(nonzero(x)?.iter().any(|&b| b))),
         _ => Err(QError::type_()),
     })

@@ -12,6 +12,7 @@
 //!   the numeric library (`sum avg sums deltas sqrt ...`).
 //! - [`list`]: `til count first # _ , ? reverse distinct where group ...` and indexing.
 //! - [`cast`]: `$` (cast, tok, pad); `string` is with the formatter.
+//! - [`defined`]: keywords defined in q itself (`xprev`, `xrank`).
 //!
 //! Rows whose behaviour needs the interpreter (`each`, `over`, `value`, `@` and `.`
 //! applying functions, ...) have no function here: the evaluator handles them by index.
@@ -19,6 +20,7 @@
 pub mod arith;
 pub mod cast;
 pub mod compare;
+pub mod defined;
 pub mod list;
 pub mod math;
 
@@ -224,6 +226,8 @@ pub static VERBS: &[Verb] = &[
     binary("vs"),
     binary("sv"),
     binary("cut"),
+    binary("xprev"),
+    binary("xrank"),
 ];
 
 /// Each row's functions, found once by name in the families (a table of function
