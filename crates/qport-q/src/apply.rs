@@ -23,9 +23,12 @@ impl Interpreter {
             && is_function(f)
             && !matches!(f, Value::Function(Function::Projection(_)))
         {
-            if args.len() > crate::iterate::rank(f).max(1)
-                && !matches!(f, Value::Function(Function::Derived(..)))
-            {
+            let variadic = matches!(
+                f,
+                Value::Function(Function::Derived(..))
+                    | Value::Function(Function::UnaryPrimitive(verbs::ENLIST_INDEX))
+            );
+            if !variadic && args.len() > crate::iterate::rank(f).max(1) {
                 return Err(QError::rank().into());
             }
             return Ok(projection(f, args));

@@ -219,11 +219,7 @@ impl Interpreter {
             });
         }
         values.reverse();
-        let f = match head {
-            // A string as the function of a parse tree is q text for it: ("+";2;2).
-            Value::CharVector(_) => self.value(head.clone())?,
-            head => self.eval(head)?,
-        };
+        let f = self.eval(head)?;
         self.apply(&f, values)
     }
 

@@ -387,7 +387,7 @@ pub fn xexp(x: Value, y: Value) -> QResult {
         }
         conform(&x, &y)?;
         let (a, b) = (float_lanes(&x, Conv::Raw)?, float_lanes(&y, Conv::Raw)?);
-        Ok(emit2(FLOAT, &a, &b, |p: f64, q: f64| p.powf(q)))
+        Ok(emit2(FLOAT, &a, &b, |p: f64, q: f64| (q * p.ln()).exp()))
     })
 }
 
