@@ -288,6 +288,23 @@ impl Interpreter {
                 Ok(Value::List(Vector::from(parts.to_vec())))
             }
             Value::Function(Function::Derived(_, g)) => Ok((**g).clone()),
+            // A lambda's parts: code (none: it is interpreted), parameters, locals,
+            // namespace, source text.
+            Value::Function(Function::Lambda(lambda)) => {
+                let compiled = Interpreter::compiled(lambda);
+                let params = match &compiled.body {
+                    Ok(body) => body.params.clone(),
+                    Err(e) => return Err(e.clone().into()),
+                };
+                let locals = compiled.names[params.len()..].to_vec();
+                Ok(Value::List(Vector::from(vec![
+                    Value::ByteVector(Vector::from(Vec::new())),
+                    Value::SymbolVector(Vector::from(params)),
+                    Value::SymbolVector(Vector::from(locals)),
+                    Value::SymbolVector(Vector::from(vec![lambda.context])),
+                    Value::CharVector(Vector::from(lambda.source.clone())),
+                ])))
+            }
             _ => Ok(x),
         }
     }

@@ -298,6 +298,9 @@ impl Interpreter {
                 return Ok(frame.this.clone());
             }
         }
+        if name.as_bytes() == b".q" {
+            return Ok(verbs::keyword_dictionary());
+        }
         if let Some(v) = self.globals.get(&self.qualified(name)) {
             return Ok(v.clone());
         }

@@ -65,6 +65,7 @@ const GLYPHS: &[u8] = b":+-*%&|^=<>$,#_~!?@.";
 /// Splits `text` into tokens. Line breaks become separators; the caller has already
 /// joined continuation lines (those starting with whitespace) where q script rules apply.
 pub fn tokenize(text: &[u8]) -> QResult<Vec<Lexeme>> {
+    let text = &*without_no_break_spaces(text);
     let mut lexer = Lexer {
         text,
         pos: 0,
@@ -136,6 +137,14 @@ impl Lexer<'_> {
                         glyph.push(':');
                     }
                     self.push(Token::Adverb(glyph), start);
+                }
+                // `0:` `1:` `2:` are verbs (not the start of a time like `12:30`).
+                b'0'..=b'2'
+                    if self.peek(1) == b':'
+                        && !(self.peek(2).is_ascii_digit() && self.peek(3).is_ascii_digit()) =>
+                {
+                    self.pos += 2;
+                    self.push(Token::Verb(format!("{}:", c as char)), start);
                 }
                 b'0'..=b'9' => self.numbers(),
                 b'.' if self.peek(1).is_ascii_digit() && !self.last_ends_noun_tight() => {
@@ -323,6 +332,22 @@ impl Lexer<'_> {
         }
         self.push(Token::Numbers(words), start);
     }
+}
+
+/// The text with each no-break space (UTF-8 `C2 A0`, which text copied from web pages
+/// has) as two spaces: the same length, so offsets into the text still hold.
+pub fn without_no_break_spaces(text: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if !text.windows(2).any(|w| w == [0xC2, 0xA0]) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.to_vec();
+    for i in 0..out.len().saturating_sub(1) {
+        if out[i] == 0xC2 && out[i + 1] == 0xA0 {
+            out[i] = b' ';
+            out[i + 1] = b' ';
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Characters inside a numeric, boolean, byte or temporal literal.

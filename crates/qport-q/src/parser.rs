@@ -18,7 +18,7 @@ use qport_value::{Function, Symbol, Value, Vector};
 
 use crate::error::{QError, QResult};
 use crate::items::enlist;
-use crate::lexer::{tokenize, Lexeme, Token};
+use crate::lexer::{tokenize, without_no_break_spaces, Lexeme, Token};
 use crate::literal::strand;
 use crate::verbs::{self, iterator_index};
 
@@ -38,6 +38,7 @@ pub const ELIDED: Value = Value::Function(Function::UnaryPrimitive(verbs::ELIDED
 /// `None` (a line ending in `;` shows nothing). `context` is the namespace lambdas are
 /// defined in.
 pub fn parse_statements(text: &[u8], context: Symbol) -> QResult<Vec<Option<Value>>> {
+    let text = &*without_no_break_spaces(text);
     let tokens = tokenize(text)?;
     let mut parser = Parser {
         text,
@@ -486,10 +487,10 @@ fn combine(items: Vec<Item>) -> QResult<Option<Value>> {
                     }
                     (None, None) => Value::IDENTITY,
                     (None, Some(r)) => node(vec![Value::IDENTITY, r]),
-                    // `x ::` is x applied to the generic null (all of x, for a list).
+                    // `x ::` is the identity applied to x: x.
                     (Some(l), None) => {
                         i -= 1;
-                        node(vec![l, Value::IDENTITY])
+                        node(vec![Value::IDENTITY, l])
                     }
                 }
             }

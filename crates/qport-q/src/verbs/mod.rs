@@ -12,7 +12,8 @@
 //!   the numeric library (`sum avg sums deltas sqrt ...`).
 //! - [`list`]: `til count first # _ , ? reverse distinct where group ...` and indexing.
 //! - [`cast`]: `$` (cast, tok, pad); `string` is with the formatter.
-//! - [`defined`]: keywords defined in q itself (`xprev`, `xrank`).
+//! - [`defined`]: keywords defined in q itself (`xprev`, `xrank`); [`io`]: `1:` on
+//!   bytes and files.
 //!
 //! Rows whose behaviour needs the interpreter (`each`, `over`, `value`, `@` and `.`
 //! applying functions, ...) have no function here: the evaluator handles them by index.
@@ -21,6 +22,7 @@ pub mod arith;
 pub mod cast;
 pub mod compare;
 pub mod defined;
+pub mod io;
 pub mod list;
 pub mod math;
 
@@ -228,6 +230,9 @@ pub static VERBS: &[Verb] = &[
     binary("cut"),
     binary("xprev"),
     binary("xrank"),
+    glyph("0:"),
+    glyph("1:"),
+    glyph("2:"),
 ];
 
 /// Each row's functions, found once by name in the families (a table of function
@@ -323,6 +328,7 @@ fn family_dyad(name: &str) -> Option<Dyad> {
     Some(match name {
         ":" => right,
         "$" => cast::cast,
+        "1:" => io::read_binary,
         "+" => arith::add,
         "-" => arith::subtract,
         "*" => arith::multiply,
@@ -445,6 +451,23 @@ fn k_form(keyword: &str) -> Option<&'static str> {
         "deltas" => "-':",
         _ => return None,
     })
+}
+
+/// `.q`: every keyword and the function it names.
+pub fn keyword_dictionary() -> Value {
+    let (names, functions): (Vec<_>, Vec<_>) = VERBS
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.kind != VerbKind::Glyph && !v.name.starts_with('.'))
+        .map(|(i, v)| (qport_value::Symbol::new(v.name), function_of(i as u8)))
+        .unzip();
+    match qport_value::Dict::new(
+        Value::SymbolVector(qport_value::Vector::from(names)),
+        Value::List(qport_value::Vector::from(functions)),
+    ) {
+        Ok(d) => Value::Dict(std::sync::Arc::new(d)),
+        Err(_) => Value::IDENTITY,
+    }
 }
 
 /// The function value a keyword or glyph names, as written alone.
