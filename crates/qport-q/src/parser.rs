@@ -48,10 +48,26 @@ pub fn parse_statements(text: &[u8], context: Symbol) -> QResult<Vec<Option<Valu
         context,
     };
     let statements = parser.statements()?;
-    if parser.pos < parser.tokens.len() {
-        return Err(QError::parse());
+    if let Some(left) = parser.tokens.get(parser.pos) {
+        return Err(unexpected(&left.token));
     }
     Ok(statements)
+}
+
+/// The error for a token where it cannot stand: q names the token (`')`, `']`).
+fn unexpected(token: &Token) -> QError {
+    QError::new(match token {
+        Token::RightParen => ")",
+        Token::RightBracket => "]",
+        Token::RightBrace(_) => "}",
+        Token::LeftBracket => "[",
+        Token::LeftParen => "(",
+        Token::LeftBrace(_) => "{",
+        Token::Separator => ";",
+        Token::Verb(g) | Token::VerbColon(g) | Token::Adverb(g) => g,
+        Token::Name(n) => n,
+        _ => "parse",
+    })
 }
 
 /// One expression's tree, as q's `parse` gives it (several statements: the last).
@@ -74,6 +90,12 @@ pub struct LambdaBody {
 
 /// Parses a lambda's source text (braces included).
 pub fn parse_lambda(source: &[u8], context: Symbol) -> QResult<LambdaBody> {
+    parse_lambda_at(source, context, 0)
+}
+
+/// `parse_lambda` for a lambda written `depth` levels deep (counted against
+/// `MAX_NESTING`, as brackets are).
+fn parse_lambda_at(source: &[u8], context: Symbol, depth: usize) -> QResult<LambdaBody> {
     let inner = source
         .strip_prefix(b"{")
         .and_then(|s| s.strip_suffix(b"}"))
@@ -83,7 +105,7 @@ pub fn parse_lambda(source: &[u8], context: Symbol) -> QResult<LambdaBody> {
         text: inner,
         tokens,
         pos: 0,
-        depth: 0,
+        depth,
         context,
     };
     let explicit = if parser.peek() == Some(&Token::LeftBracket) {
@@ -106,8 +128,8 @@ pub fn parse_lambda(source: &[u8], context: Symbol) -> QResult<LambdaBody> {
         None
     };
     let statements = parser.statements()?;
-    if parser.pos < parser.tokens.len() {
-        return Err(QError::parse());
+    if let Some(left) = parser.tokens.get(parser.pos) {
+        return Err(unexpected(&left.token));
     }
     let params = match explicit {
         Some(params) => {
@@ -272,17 +294,20 @@ impl Parser<'_> {
             Token::LeftParen => {
                 self.enter()?;
                 let statements = self.statements()?;
-                if self.next() != Some(Token::RightParen) {
-                    return Err(QError::parse());
+                match self.next() {
+                    Some(Token::RightParen) => {}
+                    Some(other) => return Err(unexpected(&other)),
+                    None => return Err(QError::parse()),
                 }
                 self.depth -= 1;
                 Item::Noun(paren(statements))
             }
             Token::LeftBrace(start) => Item::Noun(self.lambda(start)?),
-            Token::LeftBracket | Token::RightParen | Token::RightBracket => {
-                return Err(QError::parse())
-            }
-            Token::RightBrace(_) | Token::Separator => return Err(QError::parse()),
+            other @ (Token::LeftBracket
+            | Token::RightParen
+            | Token::RightBracket
+            | Token::RightBrace(_)
+            | Token::Separator) => return Err(unexpected(&other)),
         };
         let _ = offset;
         // Postfix: brackets apply, iterators derive.
@@ -326,8 +351,10 @@ impl Parser<'_> {
     fn bracket_args(&mut self) -> QResult<Vec<Value>> {
         self.enter()?;
         let statements = self.statements()?;
-        if self.next() != Some(Token::RightBracket) {
-            return Err(QError::parse());
+        match self.next() {
+            Some(Token::RightBracket) => {}
+            Some(other) => return Err(unexpected(&other)),
+            None => return Err(QError::parse()),
         }
         self.depth -= 1;
         Ok(statements
@@ -346,6 +373,11 @@ impl Parser<'_> {
                     depth -= 1;
                     if depth == 0 {
                         let source = &self.text[start..end];
+                        // Checked now, as q does, so a syntax error shows where the lambda
+                        // is written, not when it is first called.
+                        self.enter()?;
+                        parse_lambda_at(source, self.context, self.depth)?;
+                        self.depth -= 1;
                         return Ok(Value::Function(Function::lambda(self.context, source)));
                     }
                 }
@@ -504,4 +536,50 @@ fn combine(items: Vec<Item>) -> QResult<Option<Value>> {
         });
     }
     Ok(right)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::one_line;
+
+    fn tree(text: &str) -> String {
+        one_line(&parse(text.as_bytes()).unwrap())
+    }
+
+    fn error(text: &str) -> String {
+        parse_statements(text.as_bytes(), Symbol::empty())
+            .unwrap_err()
+            .text()
+            .to_string()
+    }
+
+    #[test]
+    fn trees_are_q_values_as_parse_gives_them() {
+        assert_eq!(tree("x+1"), "(+;`x;1)");
+        assert_eq!(tree("f x"), "(`f;`x)");
+        assert_eq!(tree("a:1 2"), "(:;`a;1 2)");
+        assert_eq!(tree("`a"), ",`a");
+        assert_eq!(tree("-x"), "(-:;`x)");
+        assert_eq!(tree("f[x;]"), "(`f;`x;)");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = |open: &str, close: &str| open.repeat(10_000) + "1" + &close.repeat(10_000);
+        assert_eq!(error(&deep("(", ")")), "nesting");
+        assert_eq!(error(&deep("f[", "]")), "nesting");
+        assert_eq!(error(&deep("{", "}")), "nesting");
+        let long = vec!["1"; 5_000].join("+");
+        assert_eq!(error(&long), "nesting");
+        assert!(parse(vec!["1"; 1_000].join("+").as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_stray_token_is_named_in_the_error() {
+        assert_eq!(error("1+)"), ")");
+        assert_eq!(error("f[1)"), ")");
+        assert_eq!(error("{)}"), ")");
+        assert_eq!(error("(1;2]"), "]");
+    }
 }
