@@ -53,7 +53,8 @@ pub struct Interpreter {
 
 /// One lambda call in progress: its parameters and locals, and the lambda (`.z.s`).
 pub(crate) struct Frame {
-    pub names: Vec<Symbol>,
+    /// Shared with the compiled lambda: a call copies no names.
+    pub names: Arc<[Symbol]>,
     pub values: Vec<Option<Value>>,
     pub this: Value,
 }
@@ -63,7 +64,7 @@ pub(crate) struct Frame {
 pub struct CompiledLambda {
     pub body: Result<LambdaBody, QError>,
     /// Parameters, then every other name assigned with `:` in the body (locals).
-    pub names: Vec<Symbol>,
+    pub names: Arc<[Symbol]>,
 }
 
 impl Default for Interpreter {
@@ -436,13 +437,16 @@ impl Interpreter {
                 }
                 Err(_) => Vec::new(),
             };
-            Arc::new(CompiledLambda { body, names })
+            Arc::new(CompiledLambda {
+                body,
+                names: Arc::from(names),
+            })
         });
         match any.clone().downcast::<CompiledLambda>() {
             Ok(compiled) => compiled,
             Err(_) => Arc::new(CompiledLambda {
                 body: Err(QError::new("lambda")),
-                names: Vec::new(),
+                names: Arc::from(Vec::new()),
             }),
         }
     }
