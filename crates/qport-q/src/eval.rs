@@ -192,13 +192,12 @@ impl Interpreter {
                 return self.cond(args);
             }
             Value::Function(Function::Iterator(0)) if args.len() == 1 => {
-                // `'x`: a symbol or string signals; anything else (a function, a list
-                // indexed item by item) is derived: `f'`.
+                // `'x`: a symbol or string signals, another atom is 'stype; a function
+                // or a list (indexed item by item) is derived: `f'`.
                 let x = self.eval(&args[0])?;
                 return match x {
-                    Value::Symbol(_) | Value::CharVector(_) | Value::Char(_) => {
-                        Err(signal(&x).into())
-                    }
+                    Value::Symbol(_) | Value::CharVector(_) => Err(signal(&x).into()),
+                    x if x.is_atom() => Err(QError::new("stype").into()),
                     x => Ok(crate::iterate::derive(0, x)),
                 };
             }
