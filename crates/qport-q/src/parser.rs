@@ -490,6 +490,15 @@ fn combine(items: Vec<Item>) -> QResult<Option<Value>> {
                 }
                 (None, Some(r)) => {
                     open = false;
+                    // q has no prefix forms of its glyphs (k's `-x`, `,x`, `$x`): they
+                    // are written with a colon (`-:x`) or by keyword (`neg x`).
+                    if let Value::Function(Function::UnaryPrimitive(g)) = monadic {
+                        if let Some(verb) = verbs::VERBS.get(*g as usize) {
+                            if verb.kind == verbs::VerbKind::Glyph {
+                                return Err(QError::new(verb.name));
+                            }
+                        }
+                    }
                     node(vec![monadic.clone(), r])
                 }
                 (None, None) => {
@@ -560,7 +569,8 @@ mod tests {
         assert_eq!(tree("f x"), "(`f;`x)");
         assert_eq!(tree("a:1 2"), "(:;`a;1 2)");
         assert_eq!(tree("`a"), ",`a");
-        assert_eq!(tree("-x"), "(-:;`x)");
+        assert_eq!(tree("-:x"), "(-:;`x)");
+        assert_eq!(tree("neg x"), "(-:;`x)");
         assert_eq!(tree("f[x;]"), "(`f;`x;)");
     }
 
@@ -581,5 +591,9 @@ mod tests {
         assert_eq!(error("f[1)"), ")");
         assert_eq!(error("{)}"), ")");
         assert_eq!(error("(1;2]"), "]");
+        // No prefix forms of glyphs in q.
+        assert_eq!(error("$42"), "$");
+        assert_eq!(error("+d"), "+");
+        assert_eq!(error("x,,1"), ",");
     }
 }

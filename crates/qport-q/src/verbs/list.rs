@@ -282,7 +282,7 @@ mod tests {
             "3",
         );
         check("count each (2;3 5;\"eight\")", "1 2 5");
-        check("#1 2 3", "3");
+        check("#:1 2 3", "3");
     }
 
     #[test]
@@ -311,7 +311,7 @@ mod tests {
         check("first first enlist enlist 10", "10");
         check("first flip `a`b!(1 2;`x`y)", "`a`b!(1;`x)");
         check("last flip `a`b!(1 2;`x`y)", "`a`b!(2;`y)");
-        check("*`a`b", "`a");
+        check("*:`a`b", "`a");
     }
 
     #[test]
@@ -326,7 +326,7 @@ mod tests {
             "flip `a`b!(3 2 1;\"zyx\")",
         );
         check("reverse 5", "5");
-        check("|til 3", "2 1 0");
+        check("|:til 3", "2 1 0");
     }
 
     #[test]

@@ -268,7 +268,7 @@ mod tests {
             "value (flip enlist[`s]!enlist `q`w)!flip `g`h!(1 2;4 5)",
             "flip `g`h!(1 2;4 5)",
         );
-        check("!3", "0 1 2");
+        check("!:3", "0 1 2");
         fails("key 1.5", "type");
     }
 
@@ -281,6 +281,6 @@ mod tests {
         check("type enlist 1 2!3 4", "0h");
         check("count enlist 1 2!3 4", "1");
         check("enlist 5", "enlist 5");
-        check(",`a", "enlist `a");
+        check(",:`a", "enlist `a");
     }
 }

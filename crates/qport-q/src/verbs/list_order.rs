@@ -482,8 +482,8 @@ mod tests {
         check("iasc 1.5 -0.5 0n 1.5", "2 1 0 3");
         check("iasc 010b", "0 2 1");
         check("idesc 010b", "1 0 2");
-        check("<3 1 2", "1 2 0");
-        check(">3 1 2", "0 2 1");
+        check("<:3 1 2", "1 2 0");
+        check(">:3 1 2", "0 2 1");
         fails("iasc 7", "rank");
     }
 

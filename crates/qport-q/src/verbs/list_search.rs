@@ -701,7 +701,7 @@ mod tests {
             "flip `a`b`c!(1 2;2 3;\"ab\")",
         );
         check("distinct `long$()", "`long$()");
-        check("?1 1 2", "1 2");
+        check("?:1 1 2", "1 2");
     }
 
     #[test]
