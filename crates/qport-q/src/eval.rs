@@ -6,8 +6,8 @@
 //! Some heads are forms rather than functions and see their arguments unevaluated:
 //! assignment (`:`, `::`, `+:`), `$[c;a;b]`, `if`, `do`, `while`, signal (`'`), return.
 //!
-//! Application, iterators and amend live in [`crate::apply`], [`crate::iterate`] and
-//! [`crate::amend`]; this file holds the state and the walk.
+//! Application, iterators and amend live in `crate::apply`, `crate::iterate` and
+//! `crate::amend`; this file holds the state and the walk.
 
 use std::sync::Arc;
 

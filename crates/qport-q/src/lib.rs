@@ -10,7 +10,7 @@
 //!   `\c`, `\t`, `\l` and the other system commands, and q scripts.
 //! - [`verbs`]: the verb table and the primitives, one family per file.
 //! - [`items`]: a value as a sequence of items (count, index, build back).
-//! - [`format`]: console text exactly as q prints it (`show`, `.Q.s`, `-3!`, `\P`, `\c`).
+//! - [`mod@format`]: console text exactly as q prints it (`show`, `.Q.s`, `-3!`, `\P`, `\c`).
 //! - [`console`]: a line in, the console's text out.
 //! - [`error`]: `QError`, with q's own error text.
 

@@ -8,7 +8,7 @@
 //! a length that does not match) is left to the ordinary decoder.
 //!
 //! A compressed message holding such a vector is likewise decompressed straight into the
-//! vector's storage ([`decompress_vector`]) rather than into a buffer that is then copied.
+//! vector's storage (`decompress_vector`) rather than into a buffer that is then copied.
 
 use std::mem::MaybeUninit;
 

@@ -3,12 +3,12 @@
 //! precision) and `\c` (console size) as process-wide settings, as in kdb+.
 //!
 //! Files, from the parts up:
-//! - [`float`], [`temporal`]: numbers and dates as text; [`atom`]: an atom in its three
-//!   forms (alone, as a vector item, as a cell); [`vector`]: typed vectors in one line.
-//! - [`kform`]: the one-line form of any value; [`function`]: functions within it.
-//! - [`list`]: general lists at the console (one item per line, or a matrix);
-//!   [`dict`]: dictionaries; [`table`]: tables and keyed tables.
-//! - [`clip`]: cutting the text to `\c`; [`string`]: q's `string`.
+//! - `float`, `temporal`: numbers and dates as text; `atom`: an atom in its three
+//!   forms (alone, as a vector item, as a cell); `vector`: typed vectors in one line.
+//! - `kform`: the one-line form of any value; `function`: functions within it.
+//! - `list`: general lists at the console (one item per line, or a matrix);
+//!   `dict`: dictionaries; `table`: tables and keyed tables.
+//! - `clip`: cutting the text to `\c`; [`string`]: q's `string`.
 //!
 //! Text is built as bytes, as q's is: strings and symbols may hold any bytes, and widths
 //! are counted in bytes.

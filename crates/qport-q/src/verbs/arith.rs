@@ -2,9 +2,9 @@
 //! `xlog`, `xbar`, and (from [`unary`]) `neg abs signum reciprocal floor ceiling sqrt exp
 //! log sin cos tan asin acos atan not null`.
 //!
-//! Every one is atomic ([`atomic`]); on two atoms or typed vectors the result type comes
-//! from kdb+'s promotion tables ([`types`]) and the loop runs over typed slices
-//! ([`native`]): a long, int or float argument of the result's type is read in place, and
+//! Every one is atomic (`atomic`); on two atoms or typed vectors the result type comes
+//! from kdb+'s promotion tables (`types`) and the loop runs over typed slices
+//! (`native`): a long, int or float argument of the result's type is read in place, and
 //! a uniquely owned one is overwritten rather than copied.
 
 #[path = "arith_atomic.rs"]

@@ -1,7 +1,7 @@
 //! The atomic unary arithmetic primitives: `neg abs signum reciprocal floor ceiling sqrt
 //! exp log sin cos tan asin acos atan not null`.
 //!
-//! Each reaches into lists, dictionaries and tables through [`atomic1`]; on an atom or a
+//! Each reaches into lists, dictionaries and tables through `atomic1`; on an atom or a
 //! typed vector it reads the underlying values (temporals as their counts), and works in
 //! place on a uniquely owned vector whose type the result keeps.
 

@@ -1,9 +1,9 @@
 //! Equality and hashing of q values as Find, Distinct, Group, In and Differ compare them:
 //! exact (no comparison tolerance), attributes ignored, a float null equal to any other.
 //!
-//! Typed items compare through [`Key`], a plain hashable image of the item (floats as
+//! Typed items compare through `Key`, a plain hashable image of the item (floats as
 //! normalized bits), so the typed fast paths hash and compare machine words; whole values
-//! go through [`same`] and [`ByValue`].
+//! go through [`same`] and `ByValue`.
 
 use std::hash::{Hash, Hasher};
 

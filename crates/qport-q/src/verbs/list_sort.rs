@@ -1,4 +1,4 @@
-//! Sort kernels for typed vectors: each item type's order as a key ([`Sortable`]), stable
+//! Sort kernels for typed vectors: each item type's order as a key (`Sortable`), stable
 //! grades and in-place sorts.
 //!
 //! Booleans, bytes and chars grade by counting. Integers, temporals, floats (through an
