@@ -1,6 +1,7 @@
 //! System commands: `\P`, `\c`, `\t`, `\ts`, `\l`, `\d`, `\v`, as typed at the console
 //! after a backslash or given to `system`.
 
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use qport_value::{Symbol, Value, Vector};
@@ -8,6 +9,21 @@ use qport_value::{Symbol, Value, Vector};
 use crate::error::QError;
 use crate::eval::{Eval, Interpreter};
 use crate::format;
+
+/// How `\ts` measures space: the program's allocator counts the bytes it holds.
+pub struct SpaceMeter {
+    /// Starts a measurement: resets the peak to what is held now, and returns that.
+    pub start: fn() -> usize,
+    /// The most bytes held since the last `start`.
+    pub peak: fn() -> usize,
+}
+
+static SPACE_METER: OnceLock<SpaceMeter> = OnceLock::new();
+
+/// Gives `\ts` its measure of space (once per process; the binary does it).
+pub fn set_space_meter(meter: SpaceMeter) {
+    let _ = SPACE_METER.set(meter);
+}
 
 impl Interpreter {
     /// Runs a system command (the text after `\`); gives its value (`::` for those that
@@ -60,15 +76,24 @@ impl Interpreter {
                     }
                     None => (1, arg),
                 };
+                let meter = SPACE_METER.get().filter(|_| name == "ts");
+                if name == "ts" && meter.is_none() {
+                    // Space is measured by the program's allocator; without one, say so
+                    // rather than report a made-up number.
+                    return Err(QError::nyi().into());
+                }
+                let base = meter.map(|m| (m.start)());
                 let start = Instant::now();
                 for _ in 0..repeat.max(1) {
                     self.run(expr.as_bytes())?;
                 }
                 let ms = start.elapsed().as_millis() as i64;
-                Ok(if name == "t" {
-                    Value::Long(ms)
-                } else {
-                    Value::from(vec![ms, 0i64])
+                Ok(match (meter, base) {
+                    (Some(m), Some(base)) => {
+                        let bytes = (m.peak)().saturating_sub(base) as i64;
+                        Value::from(vec![ms, bytes])
+                    }
+                    _ => Value::Long(ms),
                 })
             }
             "l" => {

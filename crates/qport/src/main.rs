@@ -36,6 +36,10 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> ExitCode {
+    qport_q::system::set_space_meter(qport_q::system::SpaceMeter {
+        start: counting_allocator::start,
+        peak: counting_allocator::peak,
+    });
     let mut console = Console::new();
     if let Some(script) = &args.script {
         match std::fs::read(script) {
@@ -117,3 +121,75 @@ fn edit_lines(console: &mut Console) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// The system allocator, counting the bytes it holds and the most it has held, so `\ts`
+/// reports the space an expression takes.
+mod counting_allocator {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct Counting;
+
+    static HELD: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    fn grew(bytes: usize) {
+        let held = HELD.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if held > PEAK.load(Ordering::Relaxed) {
+            PEAK.fetch_max(held, Ordering::Relaxed);
+        }
+    }
+
+    // SAFETY: every call is passed to the system allocator unchanged; only counters are
+    // updated around it.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: as the caller's contract for `alloc`.
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                grew(layout.size());
+            }
+            p
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: as the caller's contract for `alloc_zeroed`.
+            let p = unsafe { System.alloc_zeroed(layout) };
+            if !p.is_null() {
+                grew(layout.size());
+            }
+            p
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: as the caller's contract for `dealloc`.
+            unsafe { System.dealloc(ptr, layout) };
+            HELD.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: as the caller's contract for `realloc`.
+            let p = unsafe { System.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                HELD.fetch_sub(layout.size(), Ordering::Relaxed);
+                grew(new_size);
+            }
+            p
+        }
+    }
+
+    /// Resets the peak to what is held now; returns it.
+    pub fn start() -> usize {
+        let held = HELD.load(Ordering::Relaxed);
+        PEAK.store(held, Ordering::Relaxed);
+        held
+    }
+
+    /// The most held since `start`.
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::Relaxed)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: counting_allocator::Counting = counting_allocator::Counting;
