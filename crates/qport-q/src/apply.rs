@@ -75,17 +75,10 @@ impl Interpreter {
                     Err(_) => Err(QError::rank().into()),
                 }
             }
-            Function::BinaryPrimitive(i) => match args.len() {
-                1 => Ok(projection(f, args)),
-                2 => {
-                    let mut args = args.into_iter();
-                    let (x, y) = (
-                        args.next().unwrap_or_default_value(),
-                        args.next().unwrap_or_default_value(),
-                    );
-                    self.apply_binary(*i, x, y)
-                }
-                _ => self.apply_many(*i, args),
+            Function::BinaryPrimitive(i) => match <[Value; 2]>::try_from(args) {
+                Ok([x, y]) => self.apply_binary(*i, x, y),
+                Err(args) if args.len() == 1 => Ok(projection(f, args)),
+                Err(args) => self.apply_many(*i, args),
             },
             Function::Projection(parts) => {
                 let (g, fixed) = parts.split_first().ok_or_else(QError::type_)?;
@@ -472,15 +465,4 @@ fn vector_conditional(c: &Value, a: &Value, b: &Value) -> Result<Value, QError> 
         .map(|i| if flags[i] { pick(a, i) } else { pick(b, i) })
         .collect();
     Ok(from_items(out))
-}
-
-/// For `Option<Value>` from a sized iterator that cannot be empty.
-trait OrDefaultValue {
-    fn unwrap_or_default_value(self) -> Value;
-}
-
-impl OrDefaultValue for Option<Value> {
-    fn unwrap_or_default_value(self) -> Value {
-        self.unwrap_or(Value::IDENTITY)
-    }
 }

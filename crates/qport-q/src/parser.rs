@@ -241,7 +241,6 @@ impl Parser<'_> {
 
     /// A primary with its postfix brackets and iterators.
     fn item(&mut self) -> QResult<Item> {
-        let offset = self.tokens[self.pos].offset;
         let token = self.next().ok_or_else(QError::parse)?;
         let mut item = match token {
             Token::Numbers(words) => Item::Noun(strand(&words)?),
@@ -309,7 +308,6 @@ impl Parser<'_> {
             | Token::RightBrace(_)
             | Token::Separator) => return Err(unexpected(&other)),
         };
-        let _ = offset;
         // Postfix: brackets apply, iterators derive.
         loop {
             match self.peek() {
