@@ -273,7 +273,7 @@ impl Interpreter {
                 };
                 self.apply(&f, items[1..].to_vec())
             }
-            Value::Dict(d) => Ok(d.values.clone()),
+            Value::Dict(_) | Value::KeyedTable(_) => Ok(crate::verbs::list::value_of_dict(x)?),
             Value::Function(Function::Projection(parts)) => {
                 Ok(Value::List(Vector::from(parts.to_vec())))
             }

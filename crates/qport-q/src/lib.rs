@@ -26,6 +26,8 @@ pub mod lexer;
 pub mod literal;
 pub mod parser;
 pub mod system;
+#[cfg(test)]
+mod testing;
 pub mod verbs;
 
 pub use console::{Console, Reply};
