@@ -352,7 +352,7 @@ impl Interpreter {
                     Some(op) => {
                         let old = self.lookup(*name)?;
                         let old_type = old.type_number();
-                        let join = verbs::glyph_index(",").unwrap_or(12);
+                        let join = verbs::JOIN_INDEX;
                         // Appending a vector to a list of vectors of its type adds one
                         // item (the list keeps its rank): `s:enlist 1 2 3; s,:4 5 6`.
                         let value = match &old {
@@ -371,10 +371,7 @@ impl Interpreter {
                         let new = self.apply_binary(op, old, value)?;
                         // Appending to a typed vector keeps its type or fails: `s,:5f`
                         // on longs is 'type, not a general list.
-                        if op == verbs::glyph_index(",").unwrap_or(12)
-                            && old_type > 0
-                            && new.type_number() != old_type
-                        {
+                        if op == join && old_type > 0 && new.type_number() != old_type {
                             return Err(QError::type_().into());
                         }
                         new

@@ -94,12 +94,7 @@ fn radix_grade(mut keys: Vec<u64>, descending: bool) -> Vec<usize> {
             // Every key has the same digit here: the pass would change nothing.
             continue;
         }
-        let mut start = [0usize; 256];
-        let mut acc = 0;
-        for (s, &m) in start.iter_mut().zip(c.iter()) {
-            *s = acc;
-            acc += m;
-        }
+        let mut start = bucket_starts(c);
         for (&k, &i) in keys.iter().zip(&idx) {
             let b = ((k >> (8 * d)) & 0xFF) as usize;
             keys_out[start[b]] = k;
@@ -112,6 +107,17 @@ fn radix_grade(mut keys: Vec<u64>, descending: bool) -> Vec<usize> {
     idx
 }
 
+/// Where each digit's bucket starts in a pass's output: the running sum of the counts.
+fn bucket_starts(counts: &[usize; 256]) -> [usize; 256] {
+    let mut start = [0usize; 256];
+    let mut acc = 0;
+    for (s, &m) in start.iter_mut().zip(counts.iter()) {
+        *s = acc;
+        acc += m;
+    }
+    start
+}
+
 /// Sorts unsigned keys ascending by LSD radix sort.
 fn radix_sort(keys: &mut Vec<u64>) {
     let n = keys.len();
@@ -121,12 +127,7 @@ fn radix_sort(keys: &mut Vec<u64>) {
         if c.contains(&n) {
             continue;
         }
-        let mut start = [0usize; 256];
-        let mut acc = 0;
-        for (s, &m) in start.iter_mut().zip(c.iter()) {
-            *s = acc;
-            acc += m;
-        }
+        let mut start = bucket_starts(c);
         for &k in keys.iter() {
             let b = ((k >> (8 * d)) & 0xFF) as usize;
             out[start[b]] = k;

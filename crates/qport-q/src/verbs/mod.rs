@@ -28,6 +28,8 @@ pub mod math;
 
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use qport_value::{Function, Value};
 
 use crate::error::QResult;
@@ -369,19 +371,37 @@ fn right(_: Value, y: Value) -> QResult {
     Ok(y)
 }
 
+/// The row of `,` (kdb+'s glyph order).
+pub const JOIN_INDEX: u8 = 12;
+
+/// Row indexes by name.
+type RowsByName = FxHashMap<&'static str, u8>;
+
+/// Rows by name, glyphs and keywords apart, made once: the parser looks up every name
+/// and glyph it reads, and assignment checks every name it stores.
+fn rows_by_name() -> &'static (RowsByName, RowsByName) {
+    static ROWS: OnceLock<(RowsByName, RowsByName)> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        let (mut glyphs, mut keywords) = (FxHashMap::default(), FxHashMap::default());
+        for (i, verb) in VERBS.iter().enumerate() {
+            let rows = match verb.kind {
+                VerbKind::Glyph => &mut glyphs,
+                _ => &mut keywords,
+            };
+            rows.entry(verb.name).or_insert(i as u8);
+        }
+        (glyphs, keywords)
+    })
+}
+
 /// The row of a glyph.
 pub fn glyph_index(glyph: &str) -> Option<u8> {
-    VERBS
-        .iter()
-        .position(|v| v.kind == VerbKind::Glyph && v.name == glyph)
-        .map(|i| i as u8)
+    rows_by_name().0.get(glyph).copied()
 }
 
 /// The row of a keyword, and how it is used.
 pub fn keyword(name: &str) -> Option<Keyword> {
-    let index = VERBS
-        .iter()
-        .position(|v| v.kind != VerbKind::Glyph && v.name == name)? as u8;
+    let index = *rows_by_name().1.get(name)?;
     Some(match VERBS[index as usize].kind {
         VerbKind::BinaryKeyword => Keyword::Binary(index),
         _ => Keyword::Unary(index),
@@ -475,5 +495,21 @@ pub fn function_of(index: u8) -> Value {
     match VERBS[index as usize].kind {
         VerbKind::UnaryKeyword => Value::Function(Function::UnaryPrimitive(index)),
         _ => Value::Function(Function::BinaryPrimitive(index)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_rows_are_where_the_table_has_them() {
+        assert_eq!(glyph_index(","), Some(JOIN_INDEX));
+        assert_eq!(keyword("enlist"), Some(Keyword::Unary(ENLIST_INDEX)));
+        assert_eq!(
+            keyword("mod").map(|k| matches!(k, Keyword::Binary(_))),
+            Some(true)
+        );
+        assert_eq!(glyph_index("til"), None);
     }
 }
