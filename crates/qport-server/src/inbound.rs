@@ -4,11 +4,13 @@
 //! straight into the vector's storage (`DirectVector`), not buffered and then copied.
 
 use std::io;
+use std::pin::Pin;
+use std::task::Poll;
 
 use bytes::{Buf, BytesMut};
 use qport_wire::receive::{DirectVector, DIRECT_HEAD_LEN, DIRECT_MIN_LEN};
 use qport_wire::{Header, Message, WireError, HEADER_LEN};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 
 /// Room kept free for a read: enough to take many small messages in one system call.
 const READ_CHUNK: usize = 64 * 1024;
@@ -114,7 +116,15 @@ impl Inbound {
     /// Reads once from `reader`; 0 means the peer closed.
     pub(crate) async fn fill<R: AsyncRead + Unpin>(&mut self, reader: &mut R) -> io::Result<usize> {
         if let Some(direct) = &mut self.direct {
-            let read = reader.read(direct.unfilled()).await?;
+            let unfilled = direct.unfilled();
+            // Read straight into the items' uninitialized room: `ReadBuf` tracks what the
+            // reader wrote, so nothing is zeroed first.
+            let read = std::future::poll_fn(|cx| {
+                let mut room = ReadBuf::uninit(&mut *unfilled);
+                std::task::ready!(Pin::new(&mut *reader).poll_read(cx, &mut room))?;
+                Poll::Ready(Ok::<_, io::Error>(room.filled().len()))
+            })
+            .await?;
             direct.advance(read);
             return Ok(read);
         }

@@ -338,14 +338,36 @@ impl<T: bytemuck::Pod> Vector<T> {
 }
 
 impl<T: bytemuck::Pod> Vector<T> {
-    /// `count` items whose bytes are all zero, to be filled in place (straight from a
-    /// socket). Zeroed memory of a large size comes from the system as fresh pages that
-    /// nothing touches until they are filled, so filling costs one pass over memory.
+    /// `count` items whose bytes are all zero, to be filled in place.
     pub fn zeroed(count: usize) -> Vector<T> {
         let mut vector = Vector::<T>::allocate(count, true);
         // SAFETY: room for `count` items; all their bytes are zero, a valid T (plain data).
         unsafe { vector.header_mut().len = count };
         vector
+    }
+
+    /// The room after the items, as bytes to be written in place: a socket read can fill
+    /// a vector made `with_capacity` directly, with nothing zeroed or copied. Empty when
+    /// shared, since the room is then not this handle's alone.
+    pub fn spare_bytes_mut(&mut self) -> &mut [std::mem::MaybeUninit<u8>] {
+        if self.is_shared() {
+            return &mut [];
+        }
+        let spare = (self.capacity() - self.len()) * std::mem::size_of::<T>();
+        // SAFETY: unique, and the room from item `len` to `cap` is in the allocation;
+        // `MaybeUninit` bytes need no initialization.
+        unsafe { std::slice::from_raw_parts_mut(self.items_ptr().add(self.len()).cast(), spare) }
+    }
+
+    /// Counts `n` more items, whose bytes were written through `spare_bytes_mut`.
+    ///
+    /// # Safety
+    /// The handle is unique, `len() + n <= capacity()`, and the first
+    /// `n * size_of::<T>()` bytes of `spare_bytes_mut()` have been written.
+    pub unsafe fn assume_written(&mut self, n: usize) {
+        debug_assert!(!self.is_shared() && self.len() + n <= self.capacity());
+        // SAFETY: per the caller (unique; the new items are initialized plain data).
+        unsafe { self.header_mut().len += n };
     }
 
     /// The items as bytes, to fill in place (copied first if shared, as `make_mut`).
@@ -598,6 +620,25 @@ mod tests {
         let b = a.clone();
         a.as_bytes_mut()[0] = 1;
         assert_eq!((a[0], b[0]), (1, 0));
+    }
+
+    #[test]
+    fn spare_bytes_are_written_in_place_and_then_counted() {
+        let mut v = Vector::<i32>::with_capacity(3);
+        v.push(7);
+        let spare = v.spare_bytes_mut();
+        assert_eq!(spare.len(), 8);
+        for (byte, value) in spare.iter_mut().zip(8i32.to_ne_bytes()) {
+            byte.write(value);
+        }
+        // SAFETY: unique, room for one more, and its 4 bytes were written just above.
+        unsafe { v.assume_written(1) };
+        assert_eq!(v.as_slice(), &[7, 8]);
+        assert_eq!(v.spare_bytes_mut().len(), 4);
+        // A shared vector offers no room to write.
+        let shared = v.clone();
+        assert!(v.spare_bytes_mut().is_empty());
+        drop(shared);
     }
 
     #[test]

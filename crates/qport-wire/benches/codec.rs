@@ -464,6 +464,7 @@ fn receive_functions(
 mod socket {
     use std::hint::black_box;
     use std::io::{self, ErrorKind, Read, Write};
+    use std::mem::MaybeUninit;
     use std::os::fd::AsRawFd;
     use std::os::linux::net::SocketAddrExt;
     use std::os::unix::net::{SocketAddr, UnixListener, UnixStream};
@@ -599,11 +600,17 @@ mod socket {
             let mut header = [0u8; HEADER_LEN];
             self.qport.read_exact(&mut header).expect("reads a header");
             let length = Header::parse(&header).expect("a valid header").length as usize;
-            let mut message = vec![0u8; length];
-            message[..HEADER_LEN].copy_from_slice(&header);
-            self.qport
-                .read_exact(&mut message[HEADER_LEN..])
-                .expect("reads the body");
+            self.receive_rest(&header, length)
+        }
+
+        /// The rest of a `length`-byte message whose first bytes, `head`, were read.
+        fn receive_rest(&mut self, head: &[u8], length: usize) -> Vec<u8> {
+            let mut message = Vec::with_capacity(length);
+            message.extend_from_slice(head);
+            let rest = &mut message.spare_capacity_mut()[..length - head.len()];
+            read_exact_uninit(&self.qport, rest).expect("reads the body");
+            // SAFETY: the read wrote every byte after the head.
+            unsafe { message.set_len(length) };
             message
         }
 
@@ -623,24 +630,14 @@ mod socket {
                 if let Some(mut direct) =
                     DirectVector::for_message(&head, qport_wire::MAX_MESSAGE_LEN)
                 {
-                    self.qport
-                        .read_exact(direct.unfilled())
-                        .expect("reads the items");
+                    read_exact_uninit(&self.qport, direct.unfilled()).expect("reads the items");
                     direct.advance(length - DIRECT_HEAD_LEN);
                     return direct.finish().expect("complete").value;
                 }
-                let mut message = vec![0u8; length];
-                message[..DIRECT_HEAD_LEN].copy_from_slice(&head);
-                self.qport
-                    .read_exact(&mut message[DIRECT_HEAD_LEN..])
-                    .expect("reads the body");
+                let message = self.receive_rest(&head, length);
                 return qport_wire::deserialize(&message).expect("decodes");
             }
-            let mut message = vec![0u8; length];
-            message[..HEADER_LEN].copy_from_slice(&head[..HEADER_LEN]);
-            self.qport
-                .read_exact(&mut message[HEADER_LEN..])
-                .expect("reads the body");
+            let message = self.receive_rest(&head[..HEADER_LEN], length);
             qport_wire::deserialize(&message).expect("decodes")
         }
 
@@ -673,6 +670,28 @@ mod socket {
             ));
         }
         stream.set_nonblocking(true).map_err(|e| e.to_string())
+    }
+
+    /// Fills `room` from `stream` as a server's reads do (tokio's `ReadBuf`): `read(2)`
+    /// straight into memory that was not zeroed first.
+    fn read_exact_uninit(stream: &UnixStream, room: &mut [MaybeUninit<u8>]) -> io::Result<()> {
+        let mut filled = 0;
+        while filled < room.len() {
+            let rest = &mut room[filled..];
+            // SAFETY: a valid descriptor, and `rest` is writable memory of its length.
+            let n = unsafe { libc::read(stream.as_raw_fd(), rest.as_mut_ptr().cast(), rest.len()) };
+            match n {
+                0 => return Err(ErrorKind::UnexpectedEof.into()),
+                n if n < 0 => {
+                    let error = io::Error::last_os_error();
+                    if error.kind() != ErrorKind::Interrupted {
+                        return Err(error);
+                    }
+                }
+                n => filled += n as usize,
+            }
+        }
+        Ok(())
     }
 
     fn send(stream: &mut UnixStream, message: &[u8]) -> Result<(), String> {

@@ -105,12 +105,13 @@ trait ItemsMaker<E> {
     fn make<T: bytemuck::Pod>(&self, count: usize) -> Result<Vector<T>, E>;
 }
 
-/// Zeroed storage, to be read into.
-struct Zeroed;
+/// Room for the items, to be read into: nothing is zeroed first, since the reads write
+/// every byte before the items are counted (`finish`).
+struct Unwritten;
 
-impl ItemsMaker<()> for Zeroed {
+impl ItemsMaker<()> for Unwritten {
     fn make<T: bytemuck::Pod>(&self, count: usize) -> Result<Vector<T>, ()> {
-        Ok(Vector::zeroed(count))
+        Ok(Vector::with_capacity(count))
     }
 }
 
@@ -168,7 +169,7 @@ impl DirectVector {
         }
         let prefix: &[u8; 6] = head[HEADER_LEN..].try_into().ok()?;
         let shape = VectorShape::of(prefix, header.big_endian, header.length)?;
-        let mut items = shape.items(Zeroed).ok()?;
+        let mut items = shape.items(Unwritten).ok()?;
         items.set_attribute(shape.attribute);
         Some(DirectVector {
             kind: header.kind,
@@ -179,13 +180,14 @@ impl DirectVector {
         })
     }
 
-    /// The bytes still to come, to be read into.
-    pub fn unfilled(&mut self) -> &mut [u8] {
+    /// The bytes still to come, to be read into (uninitialized memory: a read into it
+    /// goes through an API that takes such memory, as tokio's `ReadBuf` does).
+    pub fn unfilled(&mut self) -> &mut [MaybeUninit<u8>] {
         let filled = self.filled;
-        &mut self.bytes_mut()[filled..]
+        &mut self.items.spare_bytes_mut()[filled..]
     }
 
-    /// Counts `n` more bytes as written into `unfilled()`.
+    /// Counts `n` more bytes as written into `unfilled()`; they must have been.
     pub fn advance(&mut self, n: usize) {
         self.filled = (self.filled + n).min(self.total());
     }
@@ -195,7 +197,9 @@ impl DirectVector {
     pub fn fill_from(&mut self, bytes: &[u8]) -> usize {
         let unfilled = self.unfilled();
         let n = unfilled.len().min(bytes.len());
-        unfilled[..n].copy_from_slice(&bytes[..n]);
+        // SAFETY: `n` bytes fit both slices, which cannot overlap (one is this vector's
+        // own room).
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), unfilled.as_mut_ptr().cast(), n) };
         self.advance(n);
         n
     }
@@ -210,18 +214,18 @@ impl DirectVector {
         if !self.is_complete() {
             return None;
         }
+        let mut items = self.items;
+        // SAFETY: complete, so every byte of the room was written (`advance` counts only
+        // what was); the vector was made with exactly the room its items need.
+        unsafe { items.assume_all_written() };
         Some(Message {
             kind: self.kind,
-            value: self.items.into_value(self.type_number, self.big_endian),
+            value: items.into_value(self.type_number, self.big_endian),
         })
     }
 
     fn total(&self) -> usize {
         self.items.byte_len()
-    }
-
-    fn bytes_mut(&mut self) -> &mut [u8] {
-        self.items.bytes_mut()
     }
 }
 
@@ -264,27 +268,48 @@ impl Items {
         }
     }
 
+    /// The bytes the items take once all are written.
     fn byte_len(&self) -> usize {
         match self {
-            Items::Byte(v) => v.len(),
-            Items::Short(v) => v.len() * 2,
-            Items::Int(v) => v.len() * 4,
-            Items::Real(v) => v.len() * 4,
-            Items::Long(v) => v.len() * 8,
-            Items::Float(v) => v.len() * 8,
-            Items::Guid(v) => v.len() * 16,
+            Items::Byte(v) => v.capacity(),
+            Items::Short(v) => v.capacity() * 2,
+            Items::Int(v) => v.capacity() * 4,
+            Items::Real(v) => v.capacity() * 4,
+            Items::Long(v) => v.capacity() * 8,
+            Items::Float(v) => v.capacity() * 8,
+            Items::Guid(v) => v.capacity() * 16,
         }
     }
 
-    fn bytes_mut(&mut self) -> &mut [u8] {
+    /// The room still to write: all of it until `assume_all_written`.
+    fn spare_bytes_mut(&mut self) -> &mut [MaybeUninit<u8>] {
         match self {
-            Items::Byte(v) => v.as_bytes_mut(),
-            Items::Short(v) => v.as_bytes_mut(),
-            Items::Int(v) => v.as_bytes_mut(),
-            Items::Real(v) => v.as_bytes_mut(),
-            Items::Long(v) => v.as_bytes_mut(),
-            Items::Float(v) => v.as_bytes_mut(),
-            Items::Guid(v) => v.as_bytes_mut(),
+            Items::Byte(v) => v.spare_bytes_mut(),
+            Items::Short(v) => v.spare_bytes_mut(),
+            Items::Int(v) => v.spare_bytes_mut(),
+            Items::Real(v) => v.spare_bytes_mut(),
+            Items::Long(v) => v.spare_bytes_mut(),
+            Items::Float(v) => v.spare_bytes_mut(),
+            Items::Guid(v) => v.spare_bytes_mut(),
+        }
+    }
+
+    /// Counts every item of the room as written.
+    ///
+    /// # Safety
+    /// Every byte of the room has been written, and nothing was counted before.
+    unsafe fn assume_all_written(&mut self) {
+        // SAFETY: per the caller; each vector is unique (made here, never cloned).
+        unsafe {
+            match self {
+                Items::Byte(v) => v.assume_written(v.capacity()),
+                Items::Short(v) => v.assume_written(v.capacity()),
+                Items::Int(v) => v.assume_written(v.capacity()),
+                Items::Real(v) => v.assume_written(v.capacity()),
+                Items::Long(v) => v.assume_written(v.capacity()),
+                Items::Float(v) => v.assume_written(v.capacity()),
+                Items::Guid(v) => v.assume_written(v.capacity()),
+            }
         }
     }
 

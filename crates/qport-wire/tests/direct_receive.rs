@@ -17,7 +17,9 @@ fn receive(message: &[u8], piece: usize) -> Option<qport_wire::Message> {
     let mut direct = DirectVector::for_message(head(message), MAX)?;
     for chunk in message[DIRECT_HEAD_LEN..].chunks(piece) {
         let unfilled = direct.unfilled();
-        unfilled[..chunk.len()].copy_from_slice(chunk);
+        for (byte, value) in unfilled.iter_mut().zip(chunk) {
+            byte.write(*value);
+        }
         direct.advance(chunk.len());
     }
     direct.finish()
