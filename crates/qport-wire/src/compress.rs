@@ -55,6 +55,8 @@ const MAX_ITEM_LEN: usize = 2 + 255;
 const MAX_GROUP_LEN: usize = 8 * MAX_ITEM_LEN;
 /// The most stream one group takes: its control byte and 8 two-byte references.
 const MAX_GROUP_STREAM: usize = 1 + 8 * 2;
+/// The output room one group is written through.
+type Group = [MaybeUninit<u8>; MAX_GROUP_STREAM];
 
 fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
     let n = x.len();
@@ -74,7 +76,10 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
         return None;
     }
     let group_limit = capacity - MAX_GROUP_STREAM;
-    let mut out = vec![0u8; capacity];
+    // Not zeroed first: every byte up to the final length is written exactly once (the
+    // groups, then the header and the length), so a zero fill would be a wasted pass.
+    let mut out: Vec<u8> = Vec::with_capacity(capacity);
+    let room = &mut out.spare_capacity_mut()[..capacity];
     let mut lz = Compressor {
         x,
         s: HEADER_LEN,
@@ -86,57 +91,70 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
 
     // While a whole group's input fits, its items need no end-of-input checks.
     while lz.s + MAX_GROUP_LEN <= n {
-        let group = group_at(&mut out, d, group_limit)?;
+        let group = group_at(room, d, group_limit)?;
         // Written out 8 times rather than looped: each item then has its own branches,
         // which the branch predictor tells apart, and the loop counter goes (measured
         // 12% faster).
-        let mut k = 1;
-        group[0] = 0;
-        lz.fast_item(group, &mut k, 1);
-        lz.fast_item(group, &mut k, 2);
-        lz.fast_item(group, &mut k, 4);
-        lz.fast_item(group, &mut k, 8);
-        lz.fast_item(group, &mut k, 16);
-        lz.fast_item(group, &mut k, 32);
-        lz.fast_item(group, &mut k, 64);
-        lz.fast_item(group, &mut k, 128);
-        d += k;
+        let mut item = Item { k: 1, control: 0 };
+        lz.fast_item(group, &mut item, 1);
+        lz.fast_item(group, &mut item, 2);
+        lz.fast_item(group, &mut item, 4);
+        lz.fast_item(group, &mut item, 8);
+        lz.fast_item(group, &mut item, 16);
+        lz.fast_item(group, &mut item, 32);
+        lz.fast_item(group, &mut item, 64);
+        lz.fast_item(group, &mut item, 128);
+        group[0].write(item.control);
+        d += item.k;
     }
     // The last groups, near the end of the input.
     while lz.s < n {
-        let group = group_at(&mut out, d, group_limit)?;
-        let mut k = 1;
-        group[0] = 0;
+        let group = group_at(room, d, group_limit)?;
+        let mut item = Item { k: 1, control: 0 };
         for bit in 0..8 {
             if lz.s == n {
                 break;
             }
-            lz.tail_item(group, &mut k, 1 << bit);
+            lz.tail_item(group, &mut item, 1 << bit);
         }
-        d += k;
+        group[0].write(item.control);
+        d += item.k;
     }
 
-    out.truncate(d);
     let compressed = Header {
         compression: layout,
         length: d as u64,
         ..header
     };
-    out[..HEADER_LEN].copy_from_slice(&compressed.to_bytes());
-    match layout {
-        Compression::Compressed64 => out[HEADER_LEN..STREAM_START_64]
-            .copy_from_slice(&endian_u64(n as u64, header.big_endian)),
-        _ => out[HEADER_LEN..STREAM_START_32]
-            .copy_from_slice(&endian_u32(n as u32, header.big_endian)),
+    let length = match layout {
+        Compression::Compressed64 => endian_u64(n as u64, header.big_endian).to_vec(),
+        _ => endian_u32(n as u32, header.big_endian).to_vec(),
+    };
+    for (slot, byte) in room
+        .iter_mut()
+        .zip(compressed.to_bytes().into_iter().chain(length))
+    {
+        slot.write(byte);
     }
+    // SAFETY: the header and the length filled `..stream_start`, and the groups wrote
+    // every byte of `stream_start..d`, each group its control byte and then `k - 1` item
+    // bytes, contiguously.
+    unsafe { out.set_len(d) };
     Some(out)
+}
+
+/// Where the next item of a group goes, and the group's control byte so far (kept out of
+/// memory until the group ends).
+struct Item {
+    k: usize,
+    control: u8,
 }
 
 /// The group starting at `out[d]`, or `None` past `limit`, when the output has no room
 /// for another group (kdb+ then sends the message as it is). Groups are written through
 /// this fixed-size window, so the compiler sees that every write is in range and checks
 /// nothing per item.
-fn group_at(out: &mut [u8], d: usize, limit: usize) -> Option<&mut [u8; MAX_GROUP_STREAM]> {
+fn group_at(out: &mut [MaybeUninit<u8>], d: usize, limit: usize) -> Option<&mut Group> {
     if d > limit {
         return None;
     }
@@ -161,11 +179,11 @@ struct Compressor<'a> {
 }
 
 impl Compressor<'_> {
-    /// Encodes the item at `s` into `group[*k..]`, setting `bit` in the control byte
-    /// `group[0]` for a reference, where at least `MAX_ITEM_LEN` bytes of input remain
-    /// from `s`, so the look-up and the longest match need no end checks.
+    /// Encodes the item at `s` into `group[item.k..]`, setting `bit` in the control byte
+    /// for a reference, where at least `MAX_ITEM_LEN` bytes of input remain from `s`, so
+    /// the look-up and the longest match need no end checks.
     #[inline(always)]
-    fn fast_item(&mut self, group: &mut [u8; MAX_GROUP_STREAM], k: &mut usize, bit: u8) {
+    fn fast_item(&mut self, group: &mut Group, item: &mut Item, bit: u8) {
         let (x, s) = (self.x, self.s);
         debug_assert!(s + MAX_ITEM_LEN <= x.len());
         // SAFETY: s + MAX_ITEM_LEN <= x.len(): the caller's loop starts a group only with
@@ -194,15 +212,15 @@ impl Compressor<'_> {
                 extra += 1;
             }
             self.s = s + 2 + extra;
-            emit_reference(group, k, bit, h, extra);
+            emit_reference(group, item, bit, h, extra);
         } else {
             self.s = s + 1;
-            emit_literal(group, k, byte);
+            emit_literal(group, item, byte);
         }
     }
 
     /// The same for any item, with the checks the end of the input needs.
-    fn tail_item(&mut self, group: &mut [u8; MAX_GROUP_STREAM], k: &mut usize, bit: u8) {
+    fn tail_item(&mut self, group: &mut Group, item: &mut Item, bit: u8) {
         let (x, s) = (self.x, self.s);
         let byte = x[s];
         // Look-ups need 3 bytes left; the last two bytes are literals, and as no look-up
@@ -222,10 +240,10 @@ impl Compressor<'_> {
             self.table[h] = self.pending_entry;
             let extra = match_extension(x, p + 2, s + 2);
             self.s = s + 2 + extra;
-            emit_reference(group, k, bit, h, extra);
+            emit_reference(group, item, bit, h, extra);
         } else {
             self.s = s + 1;
-            emit_literal(group, k, byte);
+            emit_literal(group, item, byte);
         }
     }
 }
@@ -233,24 +251,18 @@ impl Compressor<'_> {
 /// Writes a back-reference item (table slot, extra length) and marks it in the group's
 /// control byte.
 #[inline(always)]
-fn emit_reference(
-    group: &mut [u8; MAX_GROUP_STREAM],
-    k: &mut usize,
-    bit: u8,
-    h: usize,
-    extra: usize,
-) {
-    group[0] |= bit;
-    group[*k] = h as u8;
-    group[*k + 1] = extra as u8;
-    *k += 2;
+fn emit_reference(group: &mut Group, item: &mut Item, bit: u8, h: usize, extra: usize) {
+    item.control |= bit;
+    group[item.k].write(h as u8);
+    group[item.k + 1].write(extra as u8);
+    item.k += 2;
 }
 
 /// Writes a literal item.
 #[inline(always)]
-fn emit_literal(group: &mut [u8; MAX_GROUP_STREAM], k: &mut usize, byte: u8) {
-    group[*k] = byte;
-    *k += 1;
+fn emit_literal(group: &mut Group, item: &mut Item, byte: u8) {
+    group[item.k].write(byte);
+    item.k += 1;
 }
 
 /// A table entry: a position and the byte found there.
