@@ -154,7 +154,7 @@ fn describe(args: &IpcArgs, plan: &Plan) -> String {
          per write, then one sync message (qport) or a half-close (raw sink) to know all were \
          read\n\
          - client: {} thread(s); servers: child processes, tokio multi-thread runtime; CPU \
-         time from /proc/PID/stat\n",
+         time from each process's CPU-time clock (nanoseconds)\n",
         plan.rounds,
         s.warmup.as_secs_f64(),
         s.duration.as_secs_f64(),

@@ -1,6 +1,12 @@
-//! One measurement: N connections to one server, a warm-up, then a timed closed loop (window
-//! 1: each connection sends a message and waits for its echo before sending the next), with
-//! the server's and the client's CPU time read just before and just after.
+//! One case measured on every server: N connections to each, a warm-up, then a timed
+//! closed loop (window 1: each connection sends a message and waits for its echo before
+//! sending the next), with the server's and the client's CPU time read just before and
+//! just after.
+//!
+//! The timed phase is cut into slices that alternate between the servers (A B, B A, A B,
+//! ...), each server's slices summed. This shared VM's speed drifts over seconds; measured
+//! one after the other, each server got its own spell of it, and two runs of the same
+//! server differed by up to 15%. Interleaved, every server sees the same spells.
 //!
 //! A paced measurement is the same loop with each connection also waiting for its next
 //! slot on a fixed schedule, so every server is offered the same message rate. Unpaced,
@@ -47,7 +53,10 @@ impl Case {
 
 pub struct Settings {
     pub warmup: Duration,
+    /// The timed phase per server, over all its slices.
     pub duration: Duration,
+    /// Slices the timed phase is cut into, alternating between the servers.
+    pub slices: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -106,54 +115,75 @@ impl Snapshot {
     }
 }
 
-/// Runs `case` against `server` with `messages` (a pool each connection cycles through),
-/// offering `rate` messages per second in all if it is given.
+/// Runs `case` against every server in `servers` (`messages` is a pool each connection
+/// cycles through), offering `rate` messages per second in all if it is given; one
+/// measurement per server, in `servers`' order. `round` decides which server starts.
 pub async fn measure(
-    server: &ServerChild,
+    servers: &[&ServerChild],
     case: Case,
     messages: &Arc<[Arc<[u8]>]>,
     settings: &Settings,
     round: usize,
     rate: Option<f64>,
-) -> io::Result<Measurement> {
-    let protocol = case.protocol(server.kind);
-    let text = protocol.text();
-    let connections = open(server.addr, case.connections, protocol).await?;
+) -> io::Result<Vec<Measurement>> {
     // Each connection's share of the rate, as the time between its sends.
     let interval = rate.map(|rate| Duration::from_secs_f64(case.connections as f64 / rate));
-    let (connections, _) = closed_loop(
-        connections,
-        Arc::clone(messages),
-        text,
-        settings.warmup,
-        interval,
-    )
-    .await?;
-    let before = Snapshot::take(server.pid())?;
-    let (connections, mut latencies) = closed_loop(
-        connections,
-        Arc::clone(messages),
-        text,
-        settings.duration,
-        interval,
-    )
-    .await?;
-    let after = Snapshot::take(server.pid())?;
-    drop(connections);
-    // The server's work of closing them falls outside the next measurement.
+    let mut all = Vec::with_capacity(servers.len());
+    for server in servers {
+        let protocol = case.protocol(server.kind);
+        let connections = open(server.addr, case.connections, protocol).await?;
+        all.push(Some(connections));
+    }
+    for (server, connections) in servers.iter().zip(&mut all) {
+        let text = case.protocol(server.kind).text();
+        let warm = connections.take().expect("opened above");
+        let (warm, _) = closed_loop(warm, messages, text, settings.warmup, interval).await?;
+        *connections = Some(warm);
+    }
+    let mut totals: Vec<Measurement> = servers
+        .iter()
+        .map(|server| Measurement {
+            round,
+            case,
+            server: server.kind,
+            text: case.protocol(server.kind).text(),
+            messages: 0,
+            elapsed: Duration::ZERO,
+            server_cpu: Duration::ZERO,
+            client_cpu: Duration::ZERO,
+            latency: None,
+            offered: rate,
+        })
+        .collect();
+    let mut latencies = vec![Vec::new(); servers.len()];
+    let slices = settings.slices.max(1);
+    let slice = settings.duration / slices as u32;
+    for k in 0..slices {
+        for i in 0..servers.len() {
+            // The order reverses every slice and the first server rotates by round.
+            let step = if k % 2 == 0 { i } else { servers.len() - 1 - i };
+            let at = (step + round) % servers.len();
+            let (server, total) = (servers[at], &mut totals[at]);
+            let connections = all[at].take().expect("opened above");
+            let before = Snapshot::take(server.pid())?;
+            let (connections, samples) =
+                closed_loop(connections, messages, total.text, slice, interval).await?;
+            let after = Snapshot::take(server.pid())?;
+            all[at] = Some(connections);
+            total.messages += samples.len() as u64;
+            total.elapsed += after.at - before.at;
+            total.server_cpu += after.server_cpu - before.server_cpu;
+            total.client_cpu += after.client_cpu - before.client_cpu;
+            latencies[at].extend_from_slice(&samples);
+        }
+    }
+    drop(all);
+    // The servers' work of closing the connections falls outside the next measurement.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    Ok(Measurement {
-        round,
-        case,
-        server: server.kind,
-        text,
-        messages: latencies.len() as u64,
-        elapsed: after.at - before.at,
-        server_cpu: after.server_cpu - before.server_cpu,
-        client_cpu: after.client_cpu - before.client_cpu,
-        latency: Latency::of(&mut latencies),
-        offered: rate,
-    })
+    for (total, samples) in totals.iter_mut().zip(&mut latencies) {
+        total.latency = Latency::of(samples);
+    }
+    Ok(totals)
 }
 
 /// Opens `count` connections (handshakes done), some at a time.
@@ -190,7 +220,7 @@ fn joined(
 /// sample (nanoseconds) per round trip.
 async fn closed_loop(
     connections: Vec<Connection>,
-    messages: Arc<[Arc<[u8]>]>,
+    messages: &Arc<[Arc<[u8]>]>,
     text: bool,
     duration: Duration,
     interval: Option<Duration>,
@@ -209,7 +239,7 @@ async fn closed_loop(
             });
             tokio::spawn(one_connection(
                 connection,
-                Arc::clone(&messages),
+                Arc::clone(messages),
                 i,
                 text,
                 deadline,

@@ -45,6 +45,10 @@ pub struct WsArgs {
     /// Rounds; every case runs once per round against each server [default: 5, quick 1].
     #[arg(long)]
     rounds: Option<usize>,
+    /// Slices each measurement's timed phase is cut into, alternating between the servers
+    /// [default: 8, quick 1].
+    #[arg(long)]
+    slices: Option<usize>,
     /// Message sizes in bytes, uncompressed.
     #[arg(long, value_delimiter = ',', default_value = "16,1024,65536")]
     sizes: Vec<usize>,
@@ -96,12 +100,12 @@ struct Plan {
 
 impl WsArgs {
     fn plan(&self) -> io::Result<Plan> {
-        let (duration, warmup, rounds, conns, deflate_conns, idle) = if self.quick {
-            (0.1, 0.02, 1, vec![1, 8], vec![1, 8], 100)
+        let (duration, warmup, rounds, slices, conns, deflate_conns, idle) = if self.quick {
+            (0.1, 0.02, 1, 1, vec![1, 8], vec![1, 8], 100)
         } else {
             // As the IPC bench: more short rounds rather than a few long ones, so a noisy
             // spell of the machine spoils fewer of the ratios the medians are taken over.
-            (1.0, 0.3, 5, vec![1, 64, 1000], vec![1, 64], 10_000)
+            (1.0, 0.3, 5, 8, vec![1, 64, 1000], vec![1, 64], 10_000)
         };
         let seconds = |s: Option<f64>, default: f64| {
             Duration::try_from_secs_f64(s.unwrap_or(default))
@@ -156,6 +160,7 @@ impl WsArgs {
             settings: Settings {
                 warmup: seconds(self.warmup, warmup)?,
                 duration: seconds(self.duration, duration)?,
+                slices: self.slices.unwrap_or(slices).max(1),
             },
             cases,
             idle_conns: self.idle_conns.unwrap_or(idle),
@@ -194,25 +199,22 @@ pub fn run(args: &WsArgs) -> io::Result<()> {
     let mut measurements = Vec::new();
     for round in 0..plan.rounds {
         for case in &plan.cases {
-            // Which server goes first rotates by round, so drift in the machine's speed
-            // over a run falls on every side of each ratio.
             let in_case: Vec<&ServerChild> = servers
                 .iter()
                 .filter(|s| !(case.deflate && s.kind == ServerKind::RawTcp))
                 .collect();
-            // Every server in the case once, in this round's order, at `rate` if given.
+            // Every server in the case, interleaved, at `rate` if given.
             let mut run_all = |case: Case, rate: Option<f64>| -> io::Result<f64> {
                 let mut slowest = f64::INFINITY;
-                for i in 0..in_case.len() {
-                    let server = in_case[(i + round) % in_case.len()];
-                    let m = runtime.block_on(measure::measure(
-                        server,
-                        case,
-                        &pools[&case.size],
-                        &plan.settings,
-                        round,
-                        rate,
-                    ))?;
+                let taken = runtime.block_on(measure::measure(
+                    &in_case,
+                    case,
+                    &pools[&case.size],
+                    &plan.settings,
+                    round,
+                    rate,
+                ))?;
+                for m in taken {
                     print_line(&report::json_line(&m))?;
                     slowest = slowest.min(m.messages_per_second());
                     measurements.push(m);
@@ -303,7 +305,8 @@ fn describe(
     format!(
         "## WebSocket server bench\n\n\
          - {} round(s); each measurement: {:.2} s warm-up, then {:.2} s timed, on the same \
-         connections; the server that goes first rotates by round; {} measurements\n\
+         connections; the timed phase in {} slices alternating between the servers (the \
+         order reversed every slice, the first server rotating by round); {} measurements\n\
          - closed loop, window 1: each connection sends a message and reads its whole echo \
          (checked byte for byte) before the next; WebSocket frames masked with a fresh key \
          each. Cases with more than one connection run again paced (`paced`): every server \
@@ -314,11 +317,13 @@ fn describe(
          compresses every message at zlib level 1 with context takeover). One message alone \
          at level 1 compresses to{}\n\
          - servers: one-thread child processes (tokio current-thread runtime); {pinning}; \
-         CPU time (user + system) from /proc/PID/stat; open-file limit {open_files}\n\
+         CPU time (user + system) from each process's CPU-time clock (nanoseconds); \
+         open-file limit {open_files}\n\
          - load average (1 min): {} at the start, {} at the end\n",
         plan.rounds,
         s.warmup.as_secs_f64(),
         s.duration.as_secs_f64(),
+        s.slices,
         measurements.len(),
         plan.pace * 100.0,
         payload::POOL_LEN,
