@@ -26,7 +26,7 @@ use clap::Args;
 
 use measure::{Case, Measurement, Settings};
 use memory::IdleMemory;
-use servers::{ServerChild, ServerKind};
+use servers::{Examples, ServerChild, ServerKind};
 
 pub use servers::{serve_qport, serve_raw_echo};
 
@@ -72,6 +72,11 @@ pub struct WsArgs {
     /// run without it leaves yawc out.
     #[arg(long)]
     yawc: Option<PathBuf>,
+    /// qport's echo binary, the `ws_echo` example [default: examples/ws_echo beside this
+    /// binary]. A full run needs it; a quick run without it runs the same handler and
+    /// settings inside this binary.
+    #[arg(long)]
+    ws_echo: Option<PathBuf>,
     /// CPU for the servers.
     #[arg(long, default_value_t = 0)]
     server_cpu: usize,
@@ -94,7 +99,7 @@ struct Plan {
     settings: Settings,
     cases: Vec<Case>,
     idle_conns: usize,
-    yawc: Option<PathBuf>,
+    examples: Examples,
     server_cpu: Option<usize>,
 }
 
@@ -132,26 +137,20 @@ impl WsArgs {
                 });
             }
         }
-        let yawc = self.yawc.clone().or_else(servers::default_yawc_path);
-        let yawc = match yawc {
-            _ if !self.servers.contains(&ServerKind::Yawc) => None,
-            Some(path) if path.is_file() => Some(path),
-            missing if self.quick => {
-                eprintln!(
-                    "qport-bench ws: no yawc echo at {missing:?}; a quick run goes on without it"
-                );
-                None
-            }
-            missing => {
-                return Err(io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!(
-                        "no yawc echo at {missing:?}: build it with `cargo build --release -p \
-                         qport-ws --examples`, or name it with --yawc"
-                    ),
-                ))
-            }
-        };
+        let yawc = self.example(
+            ServerKind::Yawc,
+            "yawc_echo",
+            self.yawc.clone(),
+            "--yawc",
+            "leaves yawc out",
+        )?;
+        let ws_echo = self.example(
+            ServerKind::Qport,
+            "ws_echo",
+            self.ws_echo.clone(),
+            "--ws-echo",
+            "runs qport's echo inside the bench binary",
+        )?;
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let pin = !self.no_pin && cpus > self.server_cpu.max(self.client_cpu);
         Ok(Plan {
@@ -164,9 +163,37 @@ impl WsArgs {
             },
             cases,
             idle_conns: self.idle_conns.unwrap_or(idle),
-            yawc,
+            examples: Examples { ws_echo, yawc },
             server_cpu: pin.then_some(self.server_cpu),
         })
+    }
+
+    /// The example binary `name` that runs `kind`: the one named with `option`, else the
+    /// default beside this binary. Missing, a quick run goes on (`quick_fallback` says how);
+    /// a full run stops. `None` also when `kind` is not measured.
+    fn example(
+        &self,
+        kind: ServerKind,
+        name: &str,
+        named: Option<PathBuf>,
+        option: &str,
+        quick_fallback: &str,
+    ) -> io::Result<Option<PathBuf>> {
+        match named.or_else(|| servers::default_example_path(name)) {
+            _ if !self.servers.contains(&kind) => Ok(None),
+            Some(path) if path.is_file() => Ok(Some(path)),
+            missing if self.quick => {
+                eprintln!("qport-bench ws: no {name} at {missing:?}; a quick run {quick_fallback}");
+                Ok(None)
+            }
+            missing => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "no {name} at {missing:?}: build it with `cargo build --release -p \
+                     qport-ws --examples`, or name it with {option}"
+                ),
+            )),
+        }
     }
 }
 
@@ -179,14 +206,13 @@ pub fn run(args: &WsArgs) -> io::Result<()> {
         resources::pin_to_cpu(args.client_cpu)?;
     }
     let load_before = resources::load_average();
-    let yawc_path = plan.yawc.clone().unwrap_or_default();
     let mut kinds = args.servers.clone();
     kinds.sort_unstable();
     kinds.dedup();
-    kinds.retain(|&kind| kind != ServerKind::Yawc || plan.yawc.is_some());
+    kinds.retain(|&kind| kind != ServerKind::Yawc || plan.examples.yawc.is_some());
     let servers = kinds
         .iter()
-        .map(|&kind| ServerChild::spawn(kind, &yawc_path, plan.server_cpu))
+        .map(|&kind| ServerChild::spawn(kind, &plan.examples, plan.server_cpu))
         .collect::<io::Result<Vec<_>>>()?;
     let pools: BTreeMap<usize, Arc<[Arc<[u8]>]>> = plan
         .cases
@@ -232,7 +258,7 @@ pub fn run(args: &WsArgs) -> io::Result<()> {
         }
     }
     drop(servers);
-    let idle = idle_memory(&runtime, &plan, &kinds, &yawc_path)?;
+    let idle = idle_memory(&runtime, &plan, &kinds)?;
     let load_after = resources::load_average();
     let mut out = io::stdout().lock();
     writeln!(out)?;
@@ -256,14 +282,13 @@ fn idle_memory(
     runtime: &tokio::runtime::Runtime,
     plan: &Plan,
     kinds: &[ServerKind],
-    yawc: &std::path::Path,
 ) -> io::Result<Vec<IdleMemory>> {
     let mut idle = Vec::new();
     if plan.idle_conns == 0 {
         return Ok(idle);
     }
     for &kind in kinds {
-        let server = ServerChild::spawn(kind, yawc, plan.server_cpu)?;
+        let server = ServerChild::spawn(kind, &plan.examples, plan.server_cpu)?;
         let m = runtime.block_on(memory::idle_connections(&server, plan.idle_conns))?;
         print_line(&report::idle_json_line(&m))?;
         idle.push(m);
@@ -316,7 +341,8 @@ fn describe(
          deflate cases as text (permessage-deflate offered and required; the client \
          compresses every message at zlib level 1 with context takeover). One message alone \
          at level 1 compresses to{}\n\
-         - servers: one-thread child processes (tokio current-thread runtime); {pinning}; \
+         - servers: one-thread child processes (tokio current-thread runtime); qport: {}; \
+         {pinning}; \
          CPU time (user + system) from each process's CPU-time clock (nanoseconds); \
          open-file limit {open_files}\n\
          - load average (1 min): {} at the start, {} at the end\n",
@@ -328,6 +354,10 @@ fn describe(
         plan.pace * 100.0,
         payload::POOL_LEN,
         ratios.trim_end_matches(';'),
+        match &plan.examples.ws_echo {
+            Some(_) => "the `ws_echo` example",
+            None => "`ws_echo`'s handler and settings inside the bench binary",
+        },
         shown(load.0),
         shown(load.1),
     )

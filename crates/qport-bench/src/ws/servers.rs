@@ -1,17 +1,19 @@
 //! The echo servers of the WebSocket bench, each a child process on one thread (a tokio
 //! current-thread runtime), pinned to the server CPU:
 //! - raw TCP: the bench binary again (`serve-ws-tcp-echo`), writing back what it reads;
-//! - qport: the bench binary again (`serve-ws`), `ws_echo`'s handler (`EchoHandler`) and settings on
-//!   `qport_ws::server::WsServer`, linked in;
+//! - qport: qport-ws's `ws_echo` example, the echo the benchmark is of; where that binary is
+//!   missing (a quick run), the bench binary again (`serve-ws`) with the same handler
+//!   (`EchoHandler`) and settings linked in;
 //! - yawc: qport-ws's `yawc_echo` example, a binary of its own.
 //!
-//! A child prints a line ending `port N` on stdout. Ours exit when their stdin closes; the
-//! yawc example on SIGINT. Dropping a `ServerChild` does both, then kills what is left.
+//! A child prints a line ending `port N` on stdout. The bench binary's children exit when
+//! their stdin closes, the examples on SIGINT. Dropping a `ServerChild` does both, then
+//! kills what is left.
 
 use std::io::{self, BufRead, BufReader};
 use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,16 +47,25 @@ impl ServerKind {
     }
 }
 
-/// Where the yawc echo is: `examples/yawc_echo` beside the bench binary, which is where
-/// `cargo build --release -p qport-ws --examples` puts it for a release bench.
-pub fn default_yawc_path() -> Option<PathBuf> {
+/// Where an example binary of qport-ws is by default: `examples/NAME` beside the bench
+/// binary, which is where `cargo build --release -p qport-ws --examples` puts it for a
+/// release bench.
+pub fn default_example_path(name: &str) -> Option<PathBuf> {
     Some(
         std::env::current_exe()
             .ok()?
             .parent()?
             .join("examples")
-            .join("yawc_echo"),
+            .join(name),
     )
+}
+
+/// The example binaries a run starts as servers.
+#[derive(Clone, Debug, Default)]
+pub struct Examples {
+    /// `ws_echo`; without it qport's echo runs inside the bench binary (`serve-ws`).
+    pub ws_echo: Option<PathBuf>,
+    pub yawc: Option<PathBuf>,
 }
 
 /// A running server child.
@@ -67,21 +78,33 @@ pub struct ServerChild {
 
 impl ServerChild {
     /// Starts a server (on `cpu` if given) and waits for its port.
-    pub fn spawn(kind: ServerKind, yawc: &Path, cpu: Option<usize>) -> io::Result<ServerChild> {
-        let mut command = match kind {
-            ServerKind::RawTcp => {
-                let mut command = Command::new(std::env::current_exe()?);
-                command.args(["serve-ws-tcp-echo", "0"]);
+    pub fn spawn(
+        kind: ServerKind,
+        examples: &Examples,
+        cpu: Option<usize>,
+    ) -> io::Result<ServerChild> {
+        let example =
+            match kind {
+                ServerKind::RawTcp => None,
+                ServerKind::Qport => examples.ws_echo.as_deref(),
+                ServerKind::Yawc => Some(examples.yawc.as_deref().ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::NotFound, "no yawc echo binary")
+                })?),
+            };
+        let mut command = match (kind, example) {
+            (_, Some(example)) => {
+                let mut command = Command::new(example);
+                command.args(["-p", "0", "--deflate"]);
                 command
             }
-            ServerKind::Qport => {
+            (ServerKind::Qport, None) => {
                 let mut command = Command::new(std::env::current_exe()?);
                 command.args(["serve-ws", "--deflate", "0"]);
                 command
             }
-            ServerKind::Yawc => {
-                let mut command = Command::new(yawc);
-                command.args(["-p", "0", "--deflate"]);
+            _ => {
+                let mut command = Command::new(std::env::current_exe()?);
+                command.args(["serve-ws-tcp-echo", "0"]);
                 command
             }
         };
@@ -132,7 +155,7 @@ impl ServerChild {
 
 impl Drop for ServerChild {
     fn drop(&mut self) {
-        // The yawc example stops only on SIGINT; ours when stdin closes.
+        // The examples stop on SIGINT; the bench binary's children when stdin closes.
         crate::child::stop(&mut self.child, self.stdin.take(), true);
     }
 }
