@@ -169,25 +169,83 @@ pub async fn serve_connection<H: Handler, T: Transport>(
     config: Arc<WsConfig>,
     context: Arc<H::Context>,
 ) {
+    // The handshake runs in a future of its own on the heap, freed once it is done: its
+    // state (the request, the timer, the read) would otherwise stay in this future, which
+    // an idle connection holds for as long as it lives.
+    let accepted = Box::pin(accept::<H, T>(
+        &stream,
+        peer,
+        already_read,
+        &config,
+        &context,
+    ))
+    .await;
+    let Some(Accepted {
+        conn,
+        mut handler,
+        decoder,
+        buf,
+    }) = accepted
+    else {
+        return;
+    };
+    let mut session = Session {
+        stream: &stream,
+        conn: &conn,
+        decoder,
+        buf,
+        writing: VecDeque::new(),
+        config: &config,
+        close_timer: None,
+        finished: false,
+        waker: None,
+    };
+    if let Err(error) = session.run(&mut handler).await {
+        tracing::debug!(id = conn.id(), %error, "connection ended");
+    }
+    conn.lock().dead = true;
+    drop(session);
+    linger(stream, config.close_timeout).await;
+    handler.on_close(&conn);
+}
+
+/// What a completed handshake leaves for the session.
+struct Accepted<H> {
+    conn: Conn,
+    handler: H,
+    decoder: crate::protocol::Decoder,
+    /// Bytes read after the request (the client's first frames, if it did not wait).
+    buf: BytesMut,
+}
+
+/// Reads the upgrade request, asks the handler's `init`, and queues the 101; `None` when
+/// the connection ends here (refused, timed out, closed).
+async fn accept<H: Handler, T: Transport>(
+    stream: &T,
+    peer: Option<SocketAddr>,
+    already_read: &[u8],
+    config: &WsConfig,
+    context: &Arc<H::Context>,
+) -> Option<Accepted<H>> {
     let mut buf = BytesMut::from(already_read);
     let request = match timeout(
         config.handshake_timeout,
-        read_request(&stream, &mut buf, &config),
+        read_request(stream, &mut buf, config),
     )
     .await
     {
         Ok(Ok(Some(request))) => request,
-        Ok(Ok(None)) => return,
+        Ok(Ok(None)) => return None,
         Ok(Err(refusal)) => {
             tracing::debug!(?peer, ?refusal, "handshake refused");
             if let Some(status) = refusal {
-                let _ = write_all(&stream, &reject_bytes(status, &[])).await;
+                let _ = write_all(stream, &reject_bytes(status, &[])).await;
             }
-            return;
+            return None;
         }
         Err(_) => {
             tracing::debug!(?peer, "handshake timed out");
-            return;
+            return None;
         }
     };
     let mut handshake = Handshake {
@@ -217,11 +275,11 @@ pub async fn serve_connection<H: Handler, T: Transport>(
     }
     let (decoder, encoder) = connection(Role::Server, limits, compression);
     let conn = Conn::new(peer, encoder, config.max_queued_bytes);
-    let mut handler = match H::init(&mut handshake, &conn, &context) {
+    let mut handler = match H::init(&mut handshake, &conn, context) {
         Ok(handler) => handler,
         Err(reject) => {
-            let _ = write_all(&stream, &reject_bytes(reject.status, &reject.headers)).await;
-            return;
+            let _ = write_all(stream, &reject_bytes(reject.status, &reject.headers)).await;
+            return None;
         }
     };
     let response = response_bytes(
@@ -233,24 +291,12 @@ pub async fn serve_connection<H: Handler, T: Transport>(
     // The 101 goes out before anything `init` queued.
     conn.push_front(Bytes::from(response));
     handler.after_init(&conn);
-    let mut session = Session {
-        stream: &stream,
-        conn: &conn,
+    Some(Accepted {
+        conn,
+        handler,
         decoder,
         buf,
-        writing: VecDeque::new(),
-        config: &config,
-        close_timer: None,
-        finished: false,
-        waker: None,
-    };
-    if let Err(error) = session.run(&mut handler).await {
-        tracing::debug!(id = conn.id(), %error, "connection ended");
-    }
-    conn.lock().dead = true;
-    drop(session);
-    linger(stream, config.close_timeout).await;
-    handler.on_close(&conn);
+    })
 }
 
 /// Ends a connection the way RFC 6455 §7.1.1 asks of a server: half-close, then read and
