@@ -49,11 +49,7 @@ mod tests {
     use qport_value::null::NULL_INT;
     use qport_value::{Symbol, Table, Vector};
 
-    const STYLE: Style = Style {
-        precision: 7,
-        rows: 25,
-        cols: 80,
-    };
+    const STYLE: Style = Style::Q_DEFAULT;
 
     fn show(keys: Value, values: Value) -> Vec<String> {
         dict_lines(&Dict::new(keys, values).unwrap(), STYLE)

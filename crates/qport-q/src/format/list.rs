@@ -127,11 +127,7 @@ mod tests {
     use super::*;
     use qport_value::null::NULL_LONG;
 
-    const STYLE: Style = Style {
-        precision: 7,
-        rows: 25,
-        cols: 80,
-    };
+    const STYLE: Style = Style::Q_DEFAULT;
 
     fn show(items: Vec<Value>) -> Vec<String> {
         list_lines(&items, STYLE)

@@ -31,9 +31,9 @@ use qport_value::{Value, Vector};
 
 pub use string::string;
 
-static PRECISION: AtomicUsize = AtomicUsize::new(7);
-static ROWS: AtomicUsize = AtomicUsize::new(25);
-static COLS: AtomicUsize = AtomicUsize::new(80);
+static PRECISION: AtomicUsize = AtomicUsize::new(Style::Q_DEFAULT.precision);
+static ROWS: AtomicUsize = AtomicUsize::new(Style::Q_DEFAULT.rows);
+static COLS: AtomicUsize = AtomicUsize::new(Style::Q_DEFAULT.cols);
 
 /// `\P`: significant digits for floats (0 means 17).
 pub fn precision() -> usize {
@@ -64,6 +64,13 @@ pub(crate) struct Style {
 }
 
 impl Style {
+    /// q's settings at start-up: `\P 7`, `\c 25 80`.
+    pub(crate) const Q_DEFAULT: Style = Style {
+        precision: 7,
+        rows: 25,
+        cols: 80,
+    };
+
     fn current() -> Style {
         let (rows, cols) = console_size();
         Style {
@@ -131,11 +138,7 @@ mod tests {
     use super::*;
     use qport_value::{Dict, Function, KeyedTable, Symbol, Table};
 
-    const DEFAULT: Style = Style {
-        precision: 7,
-        rows: 25,
-        cols: 80,
-    };
+    const DEFAULT: Style = Style::Q_DEFAULT;
 
     fn show(x: &Value) -> String {
         show_with(x, DEFAULT)

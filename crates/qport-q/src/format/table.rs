@@ -103,11 +103,7 @@ mod tests {
     use qport_value::null::{NULL_INT, NULL_LONG};
     use qport_value::{Symbol, Vector};
 
-    const STYLE: Style = Style {
-        precision: 7,
-        rows: 25,
-        cols: 80,
-    };
+    const STYLE: Style = Style::Q_DEFAULT;
 
     fn table(names: &[&str], columns: Vec<Value>) -> Table {
         Table::new(names.iter().map(Symbol::new).collect(), columns).unwrap()
