@@ -14,7 +14,7 @@ use crate::error::{QError, QResult};
 use crate::items::{empty_of, from_items};
 
 /// One word before the strand's type is settled.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Word {
     /// A plain integer with no suffix; `None` for `0N`, `Some(±inf)` marked by `inf`.
     Integer(i64),
@@ -24,8 +24,8 @@ enum Word {
     Special(Special),
     /// `0n`, `0w`, `-0w`: float null and infinities.
     FloatSpecial(Special),
-    /// A word whose type is fixed by its suffix or form.
-    Typed(Atom),
+    /// A word whose type is fixed by its suffix or form: an atom.
+    Typed(Value),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -33,27 +33,6 @@ enum Special {
     Null,
     Inf,
     NegInf,
-}
-
-/// A typed atom, before it becomes a `Value` (so a strand's items can be converted).
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Atom {
-    Bool(bool),
-    Byte(u8),
-    Short(i16),
-    Int(i32),
-    Long(i64),
-    Real(f32),
-    Float(f64),
-    Timestamp(i64),
-    Month(i32),
-    Date(i32),
-    Datetime(f64),
-    Timespan(i64),
-    Minute(i32),
-    Second(i32),
-    Time(i32),
-    Guid,
 }
 
 /// The value a strand of literal words denotes.
@@ -67,8 +46,8 @@ pub fn strand(words: &[String]) -> QResult<Value> {
     let parsed: Vec<Word> = words.iter().map(|w| word(w)).collect::<QResult<_>>()?;
     let target = strand_type(&parsed);
     let atoms: Vec<Value> = parsed
-        .iter()
-        .map(|&w| settle(w, target))
+        .into_iter()
+        .map(|w| settle(w, &target))
         .collect::<QResult<_>>()?;
     Ok(if atoms.len() == 1 {
         atoms.into_iter().next().unwrap_or(Value::IDENTITY)
@@ -87,71 +66,68 @@ pub fn strand(words: &[String]) -> QResult<Value> {
 }
 
 /// The type every item of a strand takes, as an example atom.
-fn strand_type(words: &[Word]) -> Atom {
+fn strand_type(words: &[Word]) -> Value {
     if let Some(Word::Typed(atom)) = words.last() {
-        return *atom;
+        return atom.clone();
     }
     if let Some(Word::Typed(atom)) = words.iter().find(|w| matches!(w, Word::Typed(_))) {
-        return *atom;
+        return atom.clone();
     }
     if words
         .iter()
         .any(|w| matches!(w, Word::Float(_) | Word::FloatSpecial(_)))
     {
-        Atom::Float(0.0)
+        Value::Float(0.0)
     } else {
-        Atom::Long(0)
+        Value::Long(0)
     }
 }
 
 /// A word as an item of a strand of type `target`.
-fn settle(word: Word, target: Atom) -> QResult<Value> {
-    let atom = match word {
-        Word::Typed(atom) => {
-            if std::mem::discriminant(&atom) != std::mem::discriminant(&target) {
-                return convert_number(atom, target);
-            }
-            atom
+fn settle(word: Word, target: &Value) -> QResult<Value> {
+    match word {
+        Word::Typed(atom) if std::mem::discriminant(&atom) != std::mem::discriminant(target) => {
+            convert_number(atom, target)
         }
-        Word::Integer(n) => return convert_number(Atom::Long(n), target),
-        Word::Float(f) => return convert_number(Atom::Float(f), target),
-        Word::Special(s) | Word::FloatSpecial(s) => special(s, target),
-    };
-    Ok(to_value(atom))
+        Word::Typed(atom) => Ok(atom),
+        Word::Integer(n) => convert_number(Value::Long(n), target),
+        Word::Float(f) => convert_number(Value::Float(f), target),
+        Word::Special(s) | Word::FloatSpecial(s) => Ok(special(s, target)),
+    }
 }
 
 /// A number in a strand of another numeric type (`1 2.5`: the 1 becomes a float).
-fn convert_number(atom: Atom, target: Atom) -> QResult<Value> {
+fn convert_number(atom: Value, target: &Value) -> QResult<Value> {
     // Integers into integer types directly: a long past 2^53 would lose digits as a float.
-    if let Atom::Long(n) = atom {
+    if let Value::Long(n) = atom {
         match target {
-            Atom::Long(_) => return Ok(Value::Long(n)),
-            Atom::Int(_) => return Ok(Value::Int(n as i32)),
-            Atom::Short(_) => return Ok(Value::Short(n as i16)),
+            Value::Long(_) => return Ok(Value::Long(n)),
+            Value::Int(_) => return Ok(Value::Int(n as i32)),
+            Value::Short(_) => return Ok(Value::Short(n as i16)),
             _ => {}
         }
     }
     let f = match atom {
-        Atom::Long(n) => n as f64,
-        Atom::Float(f) => f,
-        Atom::Int(n) => n as f64,
-        Atom::Short(n) => n as f64,
-        Atom::Real(r) => r as f64,
+        Value::Long(n) => n as f64,
+        Value::Float(f) => f,
+        Value::Int(n) => n as f64,
+        Value::Short(n) => n as f64,
+        Value::Real(r) => r as f64,
         _ => return Err(QError::type_()),
     };
     let integral = f.fract() == 0.0;
-    Ok(to_value(match target {
-        Atom::Float(_) => Atom::Float(f),
-        Atom::Real(_) => Atom::Real(f as f32),
-        Atom::Long(_) if integral => Atom::Long(f as i64),
-        Atom::Int(_) if integral => Atom::Int(f as i32),
-        Atom::Short(_) if integral => Atom::Short(f as i16),
+    Ok(match target {
+        Value::Float(_) => Value::Float(f),
+        Value::Real(_) => Value::Real(f as f32),
+        Value::Long(_) if integral => Value::Long(f as i64),
+        Value::Int(_) if integral => Value::Int(f as i32),
+        Value::Short(_) if integral => Value::Short(f as i16),
         _ => return Err(QError::type_()),
-    }))
+    })
 }
 
 /// A null or infinity of the target's type.
-fn special(s: Special, target: Atom) -> Atom {
+fn special(s: Special, target: &Value) -> Value {
     macro_rules! pick {
         ($null:expr, $inf:expr) => {
             match s {
@@ -162,41 +138,20 @@ fn special(s: Special, target: Atom) -> Atom {
         };
     }
     match target {
-        Atom::Short(_) => Atom::Short(pick!(NULL_SHORT, INF_SHORT)),
-        Atom::Int(_) => Atom::Int(pick!(NULL_INT, INF_INT)),
-        Atom::Real(_) => Atom::Real(pick!(NULL_REAL, INF_REAL)),
-        Atom::Float(_) => Atom::Float(pick!(NULL_FLOAT, INF_FLOAT)),
-        Atom::Timestamp(_) => Atom::Timestamp(pick!(NULL_LONG, INF_LONG)),
-        Atom::Month(_) => Atom::Month(pick!(NULL_INT, INF_INT)),
-        Atom::Date(_) => Atom::Date(pick!(NULL_INT, INF_INT)),
-        Atom::Datetime(_) => Atom::Datetime(pick!(NULL_FLOAT, INF_FLOAT)),
-        Atom::Timespan(_) => Atom::Timespan(pick!(NULL_LONG, INF_LONG)),
-        Atom::Minute(_) => Atom::Minute(pick!(NULL_INT, INF_INT)),
-        Atom::Second(_) => Atom::Second(pick!(NULL_INT, INF_INT)),
-        Atom::Time(_) => Atom::Time(pick!(NULL_INT, INF_INT)),
-        Atom::Guid => Atom::Guid,
-        _ => Atom::Long(pick!(NULL_LONG, INF_LONG)),
-    }
-}
-
-fn to_value(atom: Atom) -> Value {
-    match atom {
-        Atom::Bool(b) => Value::Bool(b),
-        Atom::Byte(b) => Value::Byte(b),
-        Atom::Short(n) => Value::Short(n),
-        Atom::Int(n) => Value::Int(n),
-        Atom::Long(n) => Value::Long(n),
-        Atom::Real(r) => Value::Real(r),
-        Atom::Float(f) => Value::Float(f),
-        Atom::Timestamp(n) => Value::Timestamp(n),
-        Atom::Month(n) => Value::Month(n),
-        Atom::Date(n) => Value::Date(n),
-        Atom::Datetime(f) => Value::Datetime(f),
-        Atom::Timespan(n) => Value::Timespan(n),
-        Atom::Minute(n) => Value::Minute(n),
-        Atom::Second(n) => Value::Second(n),
-        Atom::Time(n) => Value::Time(n),
-        Atom::Guid => Value::Guid(Guid([0; 16])),
+        Value::Short(_) => Value::Short(pick!(NULL_SHORT, INF_SHORT)),
+        Value::Int(_) => Value::Int(pick!(NULL_INT, INF_INT)),
+        Value::Real(_) => Value::Real(pick!(NULL_REAL, INF_REAL)),
+        Value::Float(_) => Value::Float(pick!(NULL_FLOAT, INF_FLOAT)),
+        Value::Timestamp(_) => Value::Timestamp(pick!(NULL_LONG, INF_LONG)),
+        Value::Month(_) => Value::Month(pick!(NULL_INT, INF_INT)),
+        Value::Date(_) => Value::Date(pick!(NULL_INT, INF_INT)),
+        Value::Datetime(_) => Value::Datetime(pick!(NULL_FLOAT, INF_FLOAT)),
+        Value::Timespan(_) => Value::Timespan(pick!(NULL_LONG, INF_LONG)),
+        Value::Minute(_) => Value::Minute(pick!(NULL_INT, INF_INT)),
+        Value::Second(_) => Value::Second(pick!(NULL_INT, INF_INT)),
+        Value::Time(_) => Value::Time(pick!(NULL_INT, INF_INT)),
+        Value::Guid(_) => Value::Guid(Guid([0; 16])),
+        _ => Value::Long(pick!(NULL_LONG, INF_LONG)),
     }
 }
 
@@ -242,7 +197,7 @@ fn word(text: &str) -> QResult<Word> {
         };
         return Ok(match rest {
             "" => Word::Special(s),
-            suffix => Word::Typed(special(s, suffix_type(suffix).ok_or_else(bad)?)),
+            suffix => Word::Typed(special(s, &suffix_type(suffix).ok_or_else(bad)?)),
         });
     }
     if let Some(rest) = body.strip_prefix("0n").or_else(|| body.strip_prefix("0w")) {
@@ -253,13 +208,13 @@ fn word(text: &str) -> QResult<Word> {
         };
         return Ok(match rest {
             "" => Word::FloatSpecial(s),
-            suffix => Word::Typed(special(s, suffix_type(suffix).ok_or_else(bad)?)),
+            suffix => Word::Typed(special(s, &suffix_type(suffix).ok_or_else(bad)?)),
         });
     }
     let sign = if negative { -1 } else { 1 };
     if let Some(hex) = body.strip_prefix("0x") {
         let n = u8::from_str_radix(hex, 16).map_err(|_| bad())?;
-        return Ok(Word::Typed(Atom::Byte(n)));
+        return Ok(Word::Typed(Value::Byte(n)));
     }
     if let Some(t) = temporal(body).map_err(|_| bad())? {
         return Ok(Word::Typed(negate_temporal(t, negative)));
@@ -270,15 +225,15 @@ fn word(text: &str) -> QResult<Word> {
         let digits = &body[..body.len() - 1];
         let atom = match last {
             b'b' => match digits {
-                "0" => Atom::Bool(false),
-                "1" => Atom::Bool(true),
+                "0" => Value::Bool(false),
+                "1" => Value::Bool(true),
                 _ => return Err(bad()),
             },
-            b'h' => Atom::Short((sign * digits.parse::<i64>().map_err(|_| bad())?) as i16),
-            b'i' => Atom::Int((sign * digits.parse::<i64>().map_err(|_| bad())?) as i32),
-            b'j' => Atom::Long(sign * digits.parse::<i64>().map_err(|_| bad())?),
-            b'e' => Atom::Real(sign as f32 * digits.parse::<f32>().map_err(|_| bad())?),
-            b'f' => Atom::Float(sign as f64 * digits.parse::<f64>().map_err(|_| bad())?),
+            b'h' => Value::Short((sign * digits.parse::<i64>().map_err(|_| bad())?) as i16),
+            b'i' => Value::Int((sign * digits.parse::<i64>().map_err(|_| bad())?) as i32),
+            b'j' => Value::Long(sign * digits.parse::<i64>().map_err(|_| bad())?),
+            b'e' => Value::Real(sign as f32 * digits.parse::<f32>().map_err(|_| bad())?),
+            b'f' => Value::Float(sign as f64 * digits.parse::<f64>().map_err(|_| bad())?),
             _ => {
                 // A temporal suffix on a plain number: 2000.01m, 12:00u ...
                 return Err(bad());
@@ -294,44 +249,44 @@ fn word(text: &str) -> QResult<Word> {
     Ok(Word::Float(sign as f64 * f))
 }
 
-fn negate_temporal(atom: Atom, negative: bool) -> Atom {
+fn negate_temporal(atom: Value, negative: bool) -> Value {
     if !negative {
         return atom;
     }
     match atom {
-        Atom::Timespan(n) => Atom::Timespan(-n),
-        Atom::Minute(n) => Atom::Minute(-n),
-        Atom::Second(n) => Atom::Second(-n),
-        Atom::Time(n) => Atom::Time(-n),
+        Value::Timespan(n) => Value::Timespan(-n),
+        Value::Minute(n) => Value::Minute(-n),
+        Value::Second(n) => Value::Second(-n),
+        Value::Time(n) => Value::Time(-n),
         other => other,
     }
 }
 
 /// The type a suffix letter names, as an example atom.
-fn suffix_type(suffix: &str) -> Option<Atom> {
+fn suffix_type(suffix: &str) -> Option<Value> {
     Some(match suffix {
-        "b" => Atom::Bool(false),
-        "x" => Atom::Byte(0),
-        "h" => Atom::Short(0),
-        "i" => Atom::Int(0),
-        "j" => Atom::Long(0),
-        "e" => Atom::Real(0.0),
-        "f" => Atom::Float(0.0),
-        "p" => Atom::Timestamp(0),
-        "m" => Atom::Month(0),
-        "d" => Atom::Date(0),
-        "z" => Atom::Datetime(0.0),
-        "n" => Atom::Timespan(0),
-        "u" => Atom::Minute(0),
-        "v" => Atom::Second(0),
-        "t" => Atom::Time(0),
-        "g" => Atom::Guid,
+        "b" => Value::Bool(false),
+        "x" => Value::Byte(0),
+        "h" => Value::Short(0),
+        "i" => Value::Int(0),
+        "j" => Value::Long(0),
+        "e" => Value::Real(0.0),
+        "f" => Value::Float(0.0),
+        "p" => Value::Timestamp(0),
+        "m" => Value::Month(0),
+        "d" => Value::Date(0),
+        "z" => Value::Datetime(0.0),
+        "n" => Value::Timespan(0),
+        "u" => Value::Minute(0),
+        "v" => Value::Second(0),
+        "t" => Value::Time(0),
+        "g" => Value::Guid(Guid([0; 16])),
         _ => return None,
     })
 }
 
 /// A temporal literal, `Ok(None)` if `text` is not written as one.
-fn temporal(text: &str) -> Result<Option<Atom>, ()> {
+fn temporal(text: &str) -> Result<Option<Value>, ()> {
     let b = text.as_bytes();
     // Date-based: yyyy.mm.dd, yyyy.mm(m), yyyy.mm.ddDhh:mm..., yyyy.mm.ddThh:mm...
     if b.len() >= 7 && b[4] == b'.' && b[..4].iter().all(u8::is_ascii_digit) {
@@ -342,24 +297,24 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
         }
         let rest = &text[7..];
         if rest.is_empty() || rest == "m" {
-            return Ok(Some(Atom::Month(month_from_ym(year, month))));
+            return Ok(Some(Value::Month(month_from_ym(year, month))));
         }
         let rest = rest.strip_prefix('.').ok_or(())?;
         let day: u32 = rest.get(..2).ok_or(())?.parse().map_err(|_| ())?;
         let date = date_from_ymd(year, month, day);
         let rest = &rest[2..];
         return Ok(Some(match rest.as_bytes().first() {
-            None => Atom::Date(date),
-            Some(b'd') if rest.len() == 1 => Atom::Date(date),
-            Some(b'p') if rest.len() == 1 => Atom::Timestamp(day_nanos(date, 0)?),
-            Some(b'z') if rest.len() == 1 => Atom::Datetime(f64::from(date)),
+            None => Value::Date(date),
+            Some(b'd') if rest.len() == 1 => Value::Date(date),
+            Some(b'p') if rest.len() == 1 => Value::Timestamp(day_nanos(date, 0)?),
+            Some(b'z') if rest.len() == 1 => Value::Datetime(f64::from(date)),
             Some(b'D') => {
                 let nanos = if rest.len() > 1 {
                     time_nanos(&rest[1..])?
                 } else {
                     0
                 };
-                Atom::Timestamp(day_nanos(date, nanos)?)
+                Value::Timestamp(day_nanos(date, nanos)?)
             }
             Some(b'T') => {
                 let nanos = if rest.len() > 1 {
@@ -367,7 +322,7 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
                 } else {
                     0
                 };
-                Atom::Datetime(f64::from(date) + nanos as f64 / NANOS_PER_DAY as f64)
+                Value::Datetime(f64::from(date) + nanos as f64 / NANOS_PER_DAY as f64)
             }
             _ => return Err(()),
         }));
@@ -384,7 +339,7 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
             .checked_mul(NANOS_PER_DAY)
             .and_then(|n| n.checked_add(nanos))
             .ok_or(())?;
-        return Ok(Some(Atom::Timespan(span)));
+        return Ok(Some(Value::Timespan(span)));
     }
     // Times: hh:mm (minute), hh:mm:ss (second), hh:mm:ss.mmm (time), more digits: timespan.
     if b.len() >= 4 && b.get(2) == Some(&b':') || b.get(1) == Some(&b':') {
@@ -395,15 +350,15 @@ fn temporal(text: &str) -> Result<Option<Atom>, ()> {
         let parts: Vec<&str> = body.split(':').collect();
         let num = |s: &str| s.parse::<i64>().map_err(|_| ());
         let atom = match (parts.as_slice(), suffix) {
-            ([h, m], None | Some(b'u')) => Atom::Minute(clock(&[num(h)?, num(m)?], 60)?),
+            ([h, m], None | Some(b'u')) => Value::Minute(clock(&[num(h)?, num(m)?], 60)?),
             ([h, m, s], None | Some(b'v')) if !s.contains('.') => {
-                Atom::Second(clock(&[num(h)?, num(m)?, num(s)?], 60)?)
+                Value::Second(clock(&[num(h)?, num(m)?, num(s)?], 60)?)
             }
             ([_, _, s], None | Some(b't')) if s.len() <= 6 => {
-                Atom::Time((time_nanos(body)? / 1_000_000) as i32)
+                Value::Time((time_nanos(body)? / 1_000_000) as i32)
             }
-            ([_, _, _], None | Some(b'n')) => Atom::Timespan(time_nanos(body)?),
-            ([_, _], Some(b'v')) => Atom::Second((time_nanos(body)? / 1_000_000_000) as i32),
+            ([_, _, _], None | Some(b'n')) => Value::Timespan(time_nanos(body)?),
+            ([_, _], Some(b'v')) => Value::Second((time_nanos(body)? / 1_000_000_000) as i32),
             _ => return Err(()),
         };
         return Ok(Some(atom));
