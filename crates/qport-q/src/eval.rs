@@ -245,9 +245,7 @@ impl Interpreter {
             return Err(QError::rank().into());
         };
         if is_true(&self.eval(condition)?)? {
-            for statement in body {
-                self.eval(statement)?;
-            }
+            self.run_body(body)?;
         }
         Ok(Value::IDENTITY)
     }
@@ -263,9 +261,7 @@ impl Interpreter {
             _ => return Err(QError::type_().into()),
         };
         for _ in 0..n.max(0) {
-            for statement in body {
-                self.eval(statement)?;
-            }
+            self.run_body(body)?;
         }
         Ok(Value::IDENTITY)
     }
@@ -275,11 +271,17 @@ impl Interpreter {
             return Err(QError::rank().into());
         };
         while is_true(&self.eval(condition)?)? {
-            for statement in body {
-                self.eval(statement)?;
-            }
+            self.run_body(body)?;
         }
         Ok(Value::IDENTITY)
+    }
+
+    /// The statements of an `if`, `do` or `while`, in order; their values are dropped.
+    fn run_body(&mut self, body: &[Value]) -> Eval<()> {
+        for statement in body {
+            self.eval(statement)?;
+        }
+        Ok(())
     }
 
     /// The value of a name: a local of the running lambda, else a global (relative to

@@ -83,26 +83,24 @@ pub fn time(millis: i32, out: &mut Vec<u8>) {
 }
 
 fn clock_nanos(nanos: i64, out: &mut Vec<u8>) {
-    let seconds = nanos / 1_000_000_000;
-    let _ = write!(
-        out,
-        "{:02}:{:02}:{:02}.{:09}",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60,
-        nanos % 1_000_000_000
-    );
+    clock(nanos, 1_000_000_000, 9, out);
 }
 
 fn clock_millis(millis: i64, out: &mut Vec<u8>) {
-    let seconds = millis / 1000;
+    clock(millis, 1000, 3, out);
+}
+
+/// `hh:mm:ss.fff...` of a non-negative count of `per_second` units, with `digits` of
+/// fraction.
+fn clock(units: i64, per_second: i64, digits: usize, out: &mut Vec<u8>) {
+    let seconds = units / per_second;
     let _ = write!(
         out,
-        "{:02}:{:02}:{:02}.{:03}",
+        "{:02}:{:02}:{:02}.{:0digits$}",
         seconds / 3600,
         seconds / 60 % 60,
         seconds % 60,
-        millis % 1000
+        units % per_second
     );
 }
 
