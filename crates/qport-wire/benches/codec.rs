@@ -39,7 +39,9 @@ use criterion::{BenchmarkGroup, Criterion, Throughput};
 use kdbplus::ipc::{Query, K, KDB_TIMESTAMP_OFFSET};
 use kdbplus::qattribute::NONE;
 use qport_value::{Symbol, Table, Value, Vector};
-use qport_wire::{compress_message, decompress_message, MAX_MESSAGE_LEN};
+use qport_wire::{
+    compress_message, compress_message_on_threads, decompress_message, MAX_MESSAGE_LEN,
+};
 
 const FLOATS: usize = 10_000_000;
 const ROWS: usize = 1_000_000;
@@ -402,11 +404,20 @@ fn compression_group(
     group.bench_function("qport/compress", |b| {
         b.iter(|| compress_message(black_box(message)).expect("compresses"))
     });
+    group.bench_function("qport/compress (1 thread)", |b| {
+        b.iter(|| compress_message_on_threads(black_box(message), 1).expect("compresses"))
+    });
     group.bench_function("qport/decompress", |b| {
         b.iter(|| decompress_message(black_box(&compressed), MAX_MESSAGE_LEN).expect("ok"))
     });
     group.bench_function("qport/serialize+compress", |b| {
         b.iter(|| qport_wire::compress(black_box(&case.value)).expect("compresses"))
+    });
+    group.bench_function("qport/serialize+compress (1 thread)", |b| {
+        b.iter(|| {
+            let message = qport_wire::serialize(black_box(&case.value)).expect("serializes");
+            compress_message_on_threads(&message, 1).expect("compresses")
+        })
     });
     group.bench_function("kdbplus/serialize+compress", |b| {
         b.iter(|| kdbplus_serialize_compressed(black_box(&case.k)))
@@ -418,8 +429,10 @@ fn compression_group(
         "memcpy",
         "memcpy_prealloc",
         "qport/compress",
+        "qport/compress (1 thread)",
         "qport/decompress",
         "qport/serialize+compress",
+        "qport/serialize+compress (1 thread)",
         "kdbplus/serialize+compress",
         "qport/decompress+deserialize",
     ];
@@ -801,7 +814,9 @@ mod summary {
         match function {
             "qport/serialize" => Some("kdbplus/serialize"),
             "qport/receive" => Some("kdbplus/receive"),
-            "qport/serialize+compress" => Some("kdbplus/serialize+compress"),
+            "qport/serialize+compress" | "qport/serialize+compress (1 thread)" => {
+                Some("kdbplus/serialize+compress")
+            }
             _ => None,
         }
     }

@@ -14,6 +14,10 @@ use std::mem::MaybeUninit;
 use crate::error::WireError;
 use crate::header::{Compression, Header, HEADER_LEN};
 
+pub mod chunks;
+
+use chunks::Plan;
+
 /// kdb+ compresses only messages longer than this (header included).
 pub const COMPRESSION_THRESHOLD: usize = 2000;
 
@@ -23,7 +27,15 @@ const STREAM_START_64: usize = HEADER_LEN + 8;
 
 /// Compresses a whole uncompressed message as kdb+ does, or `None` where kdb+ would send it
 /// as it is: 2000 bytes or less, or not compressible to under half its size.
+///
+/// A message of 2 MiB or more is compressed on up to as many threads as the machine has
+/// cores (see [`chunks`]); the bytes are the same as on one.
 pub fn compress_message(message: &[u8]) -> Option<Vec<u8>> {
+    compress_message_on_threads(message, chunks::available_threads())
+}
+
+/// [`compress_message`] on at most `threads` threads (1: on the caller's alone).
+pub fn compress_message_on_threads(message: &[u8], threads: usize) -> Option<Vec<u8>> {
     if message.len() <= COMPRESSION_THRESHOLD {
         return None;
     }
@@ -31,7 +43,7 @@ pub fn compress_message(message: &[u8]) -> Option<Vec<u8>> {
     if header.compression != Compression::None || header.length != message.len() as u64 {
         return None;
     }
-    compress_unchecked(message, header)
+    compress_unchecked(message, header, Plan::new(message.len(), threads))
 }
 
 /// The sender's rule: compress when the peer's capability allows it, the peer is not on
@@ -56,9 +68,9 @@ const MAX_GROUP_LEN: usize = 8 * MAX_ITEM_LEN;
 /// The most stream one group takes: its control byte and 8 two-byte references.
 const MAX_GROUP_STREAM: usize = 1 + 8 * 2;
 /// The output room one group is written through.
-type Group = [MaybeUninit<u8>; MAX_GROUP_STREAM];
+pub(crate) type Group = [MaybeUninit<u8>; MAX_GROUP_STREAM];
 
-fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
+fn compress_unchecked(x: &[u8], header: Header, plan: Plan) -> Option<Vec<u8>> {
     let n = x.len();
     let layout = if n as u64 > u64::from(u32::MAX) {
         Compression::Compressed64
@@ -75,51 +87,13 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
     if capacity < stream_start + MAX_GROUP_STREAM {
         return None;
     }
-    let group_limit = capacity - MAX_GROUP_STREAM;
     // Not zeroed first: every byte up to the final length is written exactly once (the
     // groups, then the header and the length), so a zero fill would be a wasted pass.
     let mut out: Vec<u8> = Vec::with_capacity(capacity);
     let room = &mut out.spare_capacity_mut()[..capacity];
-    let mut lz = Compressor {
-        x,
-        s: HEADER_LEN,
-        table: [0; 256],
-        pending_slot: 0,
-        pending_entry: 0,
-    };
-    let mut d = stream_start;
-
-    // While a whole group's input fits, its items need no end-of-input checks.
-    while lz.s + MAX_GROUP_LEN <= n {
-        let group = group_at(room, d, group_limit)?;
-        // Written out 8 times rather than looped: each item then has its own branches,
-        // which the branch predictor tells apart, and the loop counter goes (measured
-        // 12% faster).
-        let mut item = Item { k: 1, control: 0 };
-        lz.fast_item(group, &mut item, 1);
-        lz.fast_item(group, &mut item, 2);
-        lz.fast_item(group, &mut item, 4);
-        lz.fast_item(group, &mut item, 8);
-        lz.fast_item(group, &mut item, 16);
-        lz.fast_item(group, &mut item, 32);
-        lz.fast_item(group, &mut item, 64);
-        lz.fast_item(group, &mut item, 128);
-        group[0].write(item.control);
-        d += item.k;
-    }
-    // The last groups, near the end of the input.
-    while lz.s < n {
-        let group = group_at(room, d, group_limit)?;
-        let mut item = Item { k: 1, control: 0 };
-        for bit in 0..8 {
-            if lz.s == n {
-                break;
-            }
-            lz.tail_item(group, &mut item, 1 << bit);
-        }
-        group[0].write(item.control);
-        d += item.k;
-    }
+    let mut groups = GroupedOut::new(room, stream_start, capacity - MAX_GROUP_STREAM);
+    chunks::compress_stream(x, &mut groups, plan)?;
+    let d = groups.finish();
 
     let compressed = Header {
         compression: layout,
@@ -130,24 +104,24 @@ fn compress_unchecked(x: &[u8], header: Header) -> Option<Vec<u8>> {
         Compression::Compressed64 => endian_u64(n as u64, header.big_endian).to_vec(),
         _ => endian_u32(n as u32, header.big_endian).to_vec(),
     };
+    let room = &mut out.spare_capacity_mut()[..capacity];
     for (slot, byte) in room
         .iter_mut()
         .zip(compressed.to_bytes().into_iter().chain(length))
     {
         slot.write(byte);
     }
-    // SAFETY: the header and the length filled `..stream_start`, and the groups wrote
-    // every byte of `stream_start..d`, each group its control byte and then `k - 1` item
-    // bytes, contiguously.
+    // SAFETY: the header and the length filled `..stream_start`, and `GroupedOut` wrote
+    // every byte of `stream_start..d` (see its doc).
     unsafe { out.set_len(d) };
     Some(out)
 }
 
 /// Where the next item of a group goes, and the group's control byte so far (kept out of
 /// memory until the group ends).
-struct Item {
-    k: usize,
-    control: u8,
+pub(crate) struct Item {
+    pub k: usize,
+    pub control: u8,
 }
 
 /// The group starting at `out[d]`, or `None` past `limit`, when the output has no room
@@ -161,45 +135,330 @@ fn group_at(out: &mut [MaybeUninit<u8>], d: usize, limit: usize) -> Option<&mut 
     out[d..].first_chunk_mut()
 }
 
-/// The compressor's state between items.
-struct Compressor<'a> {
+/// The compressed stream as kdb+ lays it out: each group's control byte and then its
+/// items, written contiguously from `d` on, so every byte from the start up to
+/// [`finish`](Self::finish)'s result is written exactly once. A group may be left open
+/// between calls (`items` of it written, its control byte not yet).
+pub(crate) struct GroupedOut<'o> {
+    room: &'o mut [MaybeUninit<u8>],
+    /// Where the open (or next) group starts: its control byte's place.
+    d: usize,
+    /// The last `d` a group may start at.
+    limit: usize,
+    /// How many items the open group has (0: none open).
+    items: u32,
+    item: Item,
+}
+
+impl<'o> GroupedOut<'o> {
+    fn new(room: &'o mut [MaybeUninit<u8>], d: usize, limit: usize) -> Self {
+        debug_assert!(limit + MAX_GROUP_STREAM <= room.len());
+        GroupedOut {
+            room,
+            d,
+            limit,
+            items: 0,
+            item: Item { k: 1, control: 0 },
+        }
+    }
+
+    /// Whole groups while `lz.s < stop` and a whole group's input is left; the open group
+    /// must be closed. `None` when the output runs out of room.
+    pub fn run_groups(&mut self, lz: &mut Compressor, stop: usize) -> Option<()> {
+        debug_assert_eq!(self.items, 0);
+        let mut local = lz.cursor();
+        let (mut d, limit, out) = (self.d, self.limit, &mut *self.room);
+        let n = local.x.len();
+        let mut room = true;
+        while local.s < stop && local.s + MAX_GROUP_LEN <= n {
+            let Some(group) = group_at(out, d, limit) else {
+                room = false;
+                break;
+            };
+            let item = local.fast_group(group, 1, &mut NotRecorded);
+            group[0].write(item.control);
+            d += item.k;
+        }
+        local.park();
+        self.d = d;
+        room.then_some(())
+    }
+
+    /// Items until `lz.s >= target` (at most the input's length): whole groups where they
+    /// cannot pass `target`, one item at a time around them, so that a position `target`
+    /// where an item starts is stopped at exactly.
+    pub fn run_until(&mut self, lz: &mut Compressor, target: usize) -> Option<()> {
+        debug_assert!(target <= lz.x.len());
+        while lz.s < target && self.items != 0 {
+            self.push_item(lz)?;
+        }
+        if lz.s + MAX_GROUP_LEN <= target {
+            self.run_groups(lz, target + 1 - MAX_GROUP_LEN)?;
+        }
+        while lz.s < target {
+            self.push_item(lz)?;
+        }
+        Some(())
+    }
+
+    /// Encodes one item at `lz.s` (which must be before the end).
+    pub fn push_item(&mut self, lz: &mut Compressor) -> Option<()> {
+        let bit = self.open()?;
+        let group = open_window(self.room, self.d);
+        let mut cursor = lz.cursor();
+        if cursor.s + MAX_ITEM_LEN <= cursor.x.len() {
+            cursor.fast_item(group, &mut self.item, bit, &mut NotRecorded);
+        } else {
+            cursor.tail_item(group, &mut self.item, bit);
+        }
+        cursor.park();
+        self.item_done();
+        Some(())
+    }
+
+    /// Appends an item already encoded elsewhere: a literal byte, or a reference's slot
+    /// and extra length.
+    pub fn push_encoded(&mut self, encoded: &[u8]) -> Option<()> {
+        let bit = self.open()?;
+        let k = self.item.k;
+        let group = open_window(self.room, self.d);
+        match *encoded {
+            [byte] => {
+                group[k].write(byte);
+            }
+            [slot, extra] => {
+                group[k].write(slot);
+                group[k + 1].write(extra);
+                self.item.control |= bit;
+            }
+            _ => return None,
+        };
+        self.item.k += encoded.len();
+        self.item_done();
+        Some(())
+    }
+
+    /// Appends a whole group already encoded elsewhere, its items `encoded[..n]` where `n`
+    /// is 8 plus the references in `control`; `encoded` may run on, only its first 16
+    /// bytes are read (a fixed-size copy is cheaper than an exact one). The open group must
+    /// be closed.
+    pub fn push_group(&mut self, control: u8, encoded: &[u8; 16]) -> Option<()> {
+        debug_assert_eq!(self.items, 0);
+        let group = group_at(self.room, self.d, self.limit)?;
+        group[0].write(control);
+        for (slot, &byte) in group[1..].iter_mut().zip(encoded) {
+            slot.write(byte);
+        }
+        self.d += 1 + 8 + control.count_ones() as usize;
+        Some(())
+    }
+
+    /// Whether no group is open.
+    pub fn at_group_start(&self) -> bool {
+        self.items == 0
+    }
+
+    /// Opens a group if none is, checking there is room for it; the next item's bit.
+    fn open(&mut self) -> Option<u8> {
+        if self.items == 0 {
+            if self.d > self.limit {
+                return None;
+            }
+            self.item = Item { k: 1, control: 0 };
+        }
+        Some(1 << self.items)
+    }
+
+    fn item_done(&mut self) {
+        self.items += 1;
+        if self.items == 8 {
+            self.close();
+        }
+    }
+
+    fn close(&mut self) {
+        self.room[self.d].write(self.item.control);
+        self.d += self.item.k;
+        self.items = 0;
+    }
+
+    /// Closes the open group; the stream's end.
+    fn finish(mut self) -> usize {
+        if self.items != 0 {
+            self.close();
+        }
+        self.d
+    }
+}
+
+/// The open group's window: `d <= limit` while a group is open, and
+/// `limit + MAX_GROUP_STREAM <= room.len()`.
+fn open_window(room: &mut [MaybeUninit<u8>], d: usize) -> &mut Group {
+    let window = &mut room[d..d + MAX_GROUP_STREAM];
+    window.try_into().expect("a group's window fits")
+}
+
+/// The compressor's state between items: everything the rest of the stream depends on.
+#[derive(Clone)]
+pub(crate) struct Compressor<'a> {
     /// The whole uncompressed message.
-    x: &'a [u8],
+    pub x: &'a [u8],
     /// The next position to encode.
-    s: usize,
+    pub s: usize,
     /// Per slot, the last position entered and the byte found there, as
     /// `position << 8 | byte` (0 = empty): a look-up then needs one load, not a load of
     /// the position and then one of its byte.
-    table: [u64; 256],
+    pub table: [u64; 256],
     /// A literal's position enters the table only after the next look-up; this is that
     /// insert. After a reference it repeats the reference's own insert, which is then
     /// harmless, so it can be applied unconditionally (no branch).
-    pending_slot: usize,
-    pending_entry: u64,
+    pub pending_slot: u8,
+    pub pending_entry: u64,
 }
 
-impl Compressor<'_> {
+impl<'a> Compressor<'a> {
+    /// A compressor that starts at `s` with an empty table, as kdb+'s does at the
+    /// message's first byte after the header.
+    pub fn new(x: &'a [u8], s: usize) -> Self {
+        Compressor {
+            x,
+            s,
+            table: [0; 256],
+            pending_slot: 0,
+            pending_entry: 0,
+        }
+    }
+
+    /// The state to encode with, until [`Cursor::park`] puts it back.
+    #[inline(always)]
+    fn cursor(&mut self) -> Cursor<'a, '_> {
+        Cursor {
+            x: self.x,
+            s: self.s,
+            table: &mut self.table,
+            pending_slot: self.pending_slot,
+            pending_entry: self.pending_entry,
+            home: (&mut self.s, &mut self.pending_slot, &mut self.pending_entry),
+        }
+    }
+}
+
+/// A [`Compressor`] at work: its scalars copied out, which the compiler keeps in
+/// registers (worked on through a `&mut Compressor`, they were stored and reloaded at
+/// every item: measured 20% slower), and its table borrowed.
+pub(crate) struct Cursor<'a, 't> {
+    x: &'a [u8],
+    s: usize,
+    table: &'t mut [u64; 256],
+    pending_slot: u8,
+    pending_entry: u64,
+    /// Where `park` puts the scalars back.
+    home: (&'t mut usize, &'t mut u8, &'t mut u64),
+}
+
+/// Told of each look-up that finds an entry older than [`guessed_below`]
+/// (`GuessedReads::guessed_below`), before the item at `cursor.s` changes anything: the
+/// item is `bit` of its group and starts `k` bytes into it.
+pub(crate) trait GuessedReads<'a> {
+    /// Whether the compressor asks at all (it does not for [`NotRecorded`]).
+    const RECORDED: bool;
+    /// Entries below this are the ones to report (0: none).
+    fn guessed_below(&self) -> u64;
+    fn guessed_read(&mut self, cursor: &Cursor<'a, '_>, bit: u8, k: usize);
+}
+
+/// No record: the serial compressor's.
+pub(crate) struct NotRecorded;
+
+impl GuessedReads<'_> for NotRecorded {
+    const RECORDED: bool = false;
+    fn guessed_below(&self) -> u64 {
+        0
+    }
+    fn guessed_read(&mut self, _: &Cursor<'_, '_>, _: u8, _: usize) {}
+}
+
+impl<'a> Cursor<'a, '_> {
+    /// The compressor's whole state, as it is between items.
+    pub fn snapshot(&self) -> Compressor<'a> {
+        Compressor {
+            x: self.x,
+            s: self.s,
+            table: *self.table,
+            pending_slot: self.pending_slot,
+            pending_entry: self.pending_entry,
+        }
+    }
+
+    /// Puts the scalars back into the compressor.
+    #[inline(always)]
+    fn park(self) {
+        *self.home.0 = self.s;
+        *self.home.1 = self.pending_slot;
+        *self.home.2 = self.pending_entry;
+    }
+
+    /// A whole group of 8 items into `group[first..]`, where a whole group's input is
+    /// left (`s + MAX_GROUP_LEN <= x.len()`).
+    #[inline(always)]
+    pub fn fast_group<R: GuessedReads<'a>>(
+        &mut self,
+        group: &mut Group,
+        first: usize,
+        reads: &mut R,
+    ) -> Item {
+        // What makes `fast_item`'s unchecked reads sound, so checked in release builds
+        // too: one predicted compare per group.
+        assert!(self.s + MAX_GROUP_LEN <= self.x.len());
+        // Written out 8 times rather than looped: each item then has its own branches,
+        // which the branch predictor tells apart, and the loop counter goes (measured
+        // 12% faster).
+        let mut item = Item {
+            k: first,
+            control: 0,
+        };
+        self.fast_item(group, &mut item, 1, reads);
+        self.fast_item(group, &mut item, 2, reads);
+        self.fast_item(group, &mut item, 4, reads);
+        self.fast_item(group, &mut item, 8, reads);
+        self.fast_item(group, &mut item, 16, reads);
+        self.fast_item(group, &mut item, 32, reads);
+        self.fast_item(group, &mut item, 64, reads);
+        self.fast_item(group, &mut item, 128, reads);
+        item
+    }
+
     /// Encodes the item at `s` into `group[item.k..]`, setting `bit` in the control byte
     /// for a reference, where at least `MAX_ITEM_LEN` bytes of input remain from `s`, so
     /// the look-up and the longest match need no end checks.
     #[inline(always)]
-    fn fast_item(&mut self, group: &mut Group, item: &mut Item, bit: u8) {
+    fn fast_item<R: GuessedReads<'a>>(
+        &mut self,
+        group: &mut Group,
+        item: &mut Item,
+        bit: u8,
+        reads: &mut R,
+    ) {
         let (x, s) = (self.x, self.s);
         debug_assert!(s + MAX_ITEM_LEN <= x.len());
-        // SAFETY: s + MAX_ITEM_LEN <= x.len(): the caller's loop starts a group only with
-        // MAX_GROUP_LEN bytes left, and each of its 8 items advances s by at most
-        // MAX_ITEM_LEN. (Checking these two reads measured 7-10% slower.)
+        // SAFETY: s + MAX_ITEM_LEN <= x.len(): `fast_group` checks that a whole group's
+        // input is left and each of its 8 items advances s by at most MAX_ITEM_LEN;
+        // `push_item` checks for one item. (Checking these two reads measured 7-10%
+        // slower.)
         let (byte, next) = unsafe { (*x.get_unchecked(s), *x.get_unchecked(s + 1)) };
-        let h = usize::from(byte ^ next);
-        let found = self.table[h];
-        self.table[self.pending_slot] = self.pending_entry;
+        let h = byte ^ next;
+        let found = self.table[usize::from(h)];
+        if R::RECORDED && found < reads.guessed_below() {
+            reads.guessed_read(self, bit, item.k);
+        }
+        self.table[usize::from(self.pending_slot)] = self.pending_entry;
         self.pending_slot = h;
         self.pending_entry = entry(s, byte);
         // Same first byte and same XOR of the first two: the first two bytes match.
         if found != 0 && found as u8 == byte {
             let p = (found >> 8) as usize;
             debug_assert!(p < s);
-            self.table[h] = self.pending_entry;
+            self.table[usize::from(h)] = self.pending_entry;
             // A byte loop, not wider compares: the loop's exits are predicted, so the
             // next item's position does not wait for the compared data.
             let mut extra = 0;
@@ -227,17 +486,17 @@ impl Compressor<'_> {
         // follows them, the slot they are entered under does not matter.
         let (h, found) = match x.get(s + 2) {
             Some(_) => {
-                let h = usize::from(byte ^ x[s + 1]);
-                (h, self.table[h])
+                let h = byte ^ x[s + 1];
+                (h, self.table[usize::from(h)])
             }
             None => (0, 0),
         };
-        self.table[self.pending_slot] = self.pending_entry;
+        self.table[usize::from(self.pending_slot)] = self.pending_entry;
         self.pending_slot = h;
         self.pending_entry = entry(s, byte);
         if found != 0 && found as u8 == byte {
             let p = (found >> 8) as usize;
-            self.table[h] = self.pending_entry;
+            self.table[usize::from(h)] = self.pending_entry;
             let extra = match_extension(x, p + 2, s + 2);
             self.s = s + 2 + extra;
             emit_reference(group, item, bit, h, extra);
@@ -251,9 +510,9 @@ impl Compressor<'_> {
 /// Writes a back-reference item (table slot, extra length) and marks it in the group's
 /// control byte.
 #[inline(always)]
-fn emit_reference(group: &mut Group, item: &mut Item, bit: u8, h: usize, extra: usize) {
+fn emit_reference(group: &mut Group, item: &mut Item, bit: u8, h: u8, extra: usize) {
     item.control |= bit;
-    group[item.k].write(h as u8);
+    group[item.k].write(h);
     group[item.k + 1].write(extra as u8);
     item.k += 2;
 }

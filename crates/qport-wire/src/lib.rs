@@ -6,7 +6,8 @@
 //! - [`header`]: the 8-byte header (byte order, message kind, compression, length with the
 //!   byte-3 extension); a server reads it first to know how many bytes to wait for.
 //! - [`mod@compress`]: kdb+'s LZ-style compression, byte-exact, with the sender's policy and a
-//!   decompressor that checks every reference.
+//!   decompressor that checks every reference; `compress::chunks` runs the compressor of a
+//!   big message on several threads, to the same bytes.
 //! - `decode`: body bytes → `Value`, strictly bounded ([`limits`] sets the bounds).
 //! - [`encode`]: `Value` → message bytes for a peer's [`capability`].
 //! - [`receive`]: a big simple vector read from a socket straight into its storage.
@@ -29,7 +30,9 @@ mod primitive;
 pub mod receive;
 
 pub use capability::Capability;
-pub use compress::{compress_for_peer, compress_message, decompress_message};
+pub use compress::{
+    compress_for_peer, compress_message, compress_message_on_threads, decompress_message,
+};
 pub use encode::{encode_message, encoded_len};
 pub use error::WireError;
 pub use handshake::{Handshake, MAX_HANDSHAKE_LEN};
