@@ -681,8 +681,8 @@ mod tests {
             let expected = serial(x);
             assert!(expected.is_some(), "each input compresses");
             for chunks in [2, 3, 5, 8] {
-                for (warm_up, first_gap) in [(4096, 1024), (64 << 10, 16 << 10), (0, 64)] {
-                    let (got, splices) = stream(x, plan(chunks, warm_up, first_gap));
+                for (warm_up, checkpoint_gap) in [(4096, 1024), (64 << 10, 16 << 10), (0, 64)] {
+                    let (got, splices) = stream(x, plan(chunks, warm_up, checkpoint_gap));
                     let case = format!("{} bytes, {chunks} chunks, warm-up {warm_up}", x.len());
                     assert_eq!(got, expected, "{case}");
                     assert_eq!(splices.spliced + splices.redone, chunks - 1, "{case}");
@@ -749,10 +749,10 @@ mod tests {
             seed in any::<u64>(),
             chunks in 2usize..9,
             warm_up in 0usize..20_000,
-            first_gap in 1usize..20_000,
+            checkpoint_gap in 1usize..20_000,
         ) {
             let x = mixed(len, seed);
-            prop_assert_eq!(stream(&x, plan(chunks, warm_up, first_gap)).0, serial(&x));
+            prop_assert_eq!(stream(&x, plan(chunks, warm_up, checkpoint_gap)).0, serial(&x));
         }
     }
 
