@@ -175,7 +175,7 @@ impl<'o> GroupedOut<'o> {
                 room = false;
                 break;
             };
-            let item = local.fast_group(group, 1, &mut NotRecorded);
+            let item = local.fast_group(group, 1, 0, &mut NotRecorded);
             group[0].write(item.control);
             d += item.k;
         }
@@ -207,7 +207,7 @@ impl<'o> GroupedOut<'o> {
         let group = open_window(self.room, self.d);
         let mut cursor = lz.cursor();
         if cursor.s + MAX_ITEM_LEN <= cursor.x.len() {
-            cursor.fast_item(group, &mut self.item, bit, &mut NotRecorded);
+            cursor.fast_item(group, &mut self.item, bit, 0, &mut NotRecorded);
         } else {
             cursor.tail_item(group, &mut self.item, bit);
         }
@@ -356,15 +356,13 @@ pub(crate) struct Cursor<'a, 't> {
     home: (&'t mut usize, &'t mut u8, &'t mut u64),
 }
 
-/// Told of each look-up that finds an entry older than [`guessed_below`]
-/// (`GuessedReads::guessed_below`), before the item at `cursor.s` changes anything: the
-/// item is `bit` of its group and starts `k` bytes into it.
+/// Told of each look-up that finds an entry older than `below` (an argument of
+/// [`Cursor::fast_group`]), with the compressor's state as it is before that item
+/// changes anything: the item is `bit` of its group and starts `k` bytes into it.
 pub(crate) trait GuessedReads<'a> {
-    /// Whether the compressor asks at all (it does not for [`NotRecorded`]).
+    /// Whether the compressor tells at all (it does not for [`NotRecorded`]).
     const RECORDED: bool;
-    /// Entries below this are the ones to report (0: none).
-    fn guessed_below(&self) -> u64;
-    fn guessed_read(&mut self, cursor: &Cursor<'a, '_>, bit: u8, k: usize);
+    fn guessed_read(&mut self, state: Compressor<'a>, bit: u8, k: usize);
 }
 
 /// No record: the serial compressor's.
@@ -372,21 +370,21 @@ pub(crate) struct NotRecorded;
 
 impl GuessedReads<'_> for NotRecorded {
     const RECORDED: bool = false;
-    fn guessed_below(&self) -> u64 {
-        0
-    }
-    fn guessed_read(&mut self, _: &Cursor<'_, '_>, _: u8, _: usize) {}
+    fn guessed_read(&mut self, _: Compressor<'_>, _: u8, _: usize) {}
 }
 
 impl<'a> Cursor<'a, '_> {
-    /// The compressor's whole state, as it is between items.
-    pub fn snapshot(&self) -> Compressor<'a> {
+    /// The compressor's whole state, as it is between items. Out of line and cold: it is
+    /// called rarely, and inlined it made the compiler keep the scalars in memory.
+    #[cold]
+    #[inline(never)]
+    fn snapshot(x: &'a [u8], s: usize, table: &[u64; 256], pending: (u8, u64)) -> Compressor<'a> {
         Compressor {
-            x: self.x,
-            s: self.s,
-            table: *self.table,
-            pending_slot: self.pending_slot,
-            pending_entry: self.pending_entry,
+            x,
+            s,
+            table: *table,
+            pending_slot: pending.0,
+            pending_entry: pending.1,
         }
     }
 
@@ -405,6 +403,7 @@ impl<'a> Cursor<'a, '_> {
         &mut self,
         group: &mut Group,
         first: usize,
+        below: u64,
         reads: &mut R,
     ) -> Item {
         // What makes `fast_item`'s unchecked reads sound, so checked in release builds
@@ -417,14 +416,14 @@ impl<'a> Cursor<'a, '_> {
             k: first,
             control: 0,
         };
-        self.fast_item(group, &mut item, 1, reads);
-        self.fast_item(group, &mut item, 2, reads);
-        self.fast_item(group, &mut item, 4, reads);
-        self.fast_item(group, &mut item, 8, reads);
-        self.fast_item(group, &mut item, 16, reads);
-        self.fast_item(group, &mut item, 32, reads);
-        self.fast_item(group, &mut item, 64, reads);
-        self.fast_item(group, &mut item, 128, reads);
+        self.fast_item(group, &mut item, 1, below, reads);
+        self.fast_item(group, &mut item, 2, below, reads);
+        self.fast_item(group, &mut item, 4, below, reads);
+        self.fast_item(group, &mut item, 8, below, reads);
+        self.fast_item(group, &mut item, 16, below, reads);
+        self.fast_item(group, &mut item, 32, below, reads);
+        self.fast_item(group, &mut item, 64, below, reads);
+        self.fast_item(group, &mut item, 128, below, reads);
         item
     }
 
@@ -437,6 +436,7 @@ impl<'a> Cursor<'a, '_> {
         group: &mut Group,
         item: &mut Item,
         bit: u8,
+        below: u64,
         reads: &mut R,
     ) {
         let (x, s) = (self.x, self.s);
@@ -448,8 +448,9 @@ impl<'a> Cursor<'a, '_> {
         let (byte, next) = unsafe { (*x.get_unchecked(s), *x.get_unchecked(s + 1)) };
         let h = byte ^ next;
         let found = self.table[usize::from(h)];
-        if R::RECORDED && found < reads.guessed_below() {
-            reads.guessed_read(self, bit, item.k);
+        if R::RECORDED && found < below {
+            let pending = (self.pending_slot, self.pending_entry);
+            reads.guessed_read(Self::snapshot(x, s, self.table, pending), bit, item.k);
         }
         self.table[usize::from(self.pending_slot)] = self.pending_entry;
         self.pending_slot = h;

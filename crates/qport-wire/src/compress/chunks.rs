@@ -28,17 +28,17 @@ use std::sync::{mpsc, OnceLock};
 use std::thread;
 
 use super::{
-    match_extension, Compressor, Cursor, Group, GroupedOut, GuessedReads, HEADER_LEN,
-    MAX_GROUP_LEN, MAX_GROUP_STREAM,
+    match_extension, Compressor, Group, GroupedOut, GuessedReads, HEADER_LEN, MAX_GROUP_LEN,
+    MAX_GROUP_STREAM,
 };
 
-/// The least input worth a chunk of its own: below this, the warm-up and starting a
-/// thread cost too large a share of what a chunk saves.
-const MIN_CHUNK: usize = 1 << 20;
+/// The least input worth a chunk of its own: below this, the warm-up, starting a thread
+/// and splicing cost too large a share of what a chunk saves.
+const MIN_CHUNK: usize = 2 << 20;
 /// Chunks per thread: parts of a message compress at different speeds (a column of
 /// random floats is slower per byte than one of timestamps), so threads take chunks as
 /// they become free rather than one fixed share each.
-const CHUNKS_PER_THREAD: usize = 4;
+const CHUNKS_PER_THREAD: usize = 2;
 /// How far before its chunk a thread starts.
 const WARM_UP: usize = 64 << 10;
 /// The distance between a thread's regular checkpoints (where the serial compressor may
@@ -236,12 +236,7 @@ struct Checkpoints<'a> {
 impl<'a> GuessedReads<'a> for Checkpoints<'a> {
     const RECORDED: bool = true;
 
-    fn guessed_below(&self) -> u64 {
-        self.guessed_below
-    }
-
-    fn guessed_read(&mut self, cursor: &Cursor<'a, '_>, bit: u8, k: usize) {
-        let lz = cursor.snapshot();
+    fn guessed_read(&mut self, lz: Compressor<'a>, bit: u8, k: usize) {
         let slot = usize::from(lz.x[lz.s] ^ lz.x[lz.s + 1]);
         self.guessed_read[slot].get_or_insert(self.checkpoints.len());
         self.checkpoints.push(Checkpoint {
@@ -282,12 +277,13 @@ fn compress_chunk<'a>(
     let room = &mut items.spare_capacity_mut()[..capacity];
     loop {
         let until = next.min(to);
+        let below = reads.guessed_below;
         let mut cursor = lz.cursor();
         while cursor.s < until && cursor.s + MAX_GROUP_LEN <= n {
             let window = &mut room[offset..offset + MAX_GROUP_STREAM];
             let group: &mut Group = window.try_into().expect("the room holds every group");
             (reads.item, reads.offset) = (controls.len() * 8, offset);
-            let item = cursor.fast_group(group, 0, &mut reads);
+            let item = cursor.fast_group(group, 0, below, &mut reads);
             controls.push(item.control);
             offset += item.k;
         }
@@ -757,14 +753,14 @@ mod tests {
     }
 
     #[test]
-    fn plans_cut_chunks_of_a_mebibyte_at_least() {
+    fn plans_cut_chunks_of_two_mebibytes_at_least() {
         let cut = |len, threads| {
             let plan = Plan::new(len, threads);
             (plan.threads, plan.chunks)
         };
-        assert_eq!(cut(3 << 20, 8), (3, 3));
-        assert_eq!(cut(100 << 20, 2), (2, 8));
+        assert_eq!(cut(6 << 20, 8), (3, 3));
+        assert_eq!(cut(100 << 20, 2), (2, 4));
         assert_eq!(cut(100 << 20, 1), (1, 1));
-        assert_eq!(cut(1 << 19, 8), (1, 1));
+        assert_eq!(cut(3 << 20, 8), (1, 1));
     }
 }
