@@ -28,7 +28,7 @@ const STREAM_START_64: usize = HEADER_LEN + 8;
 /// Compresses a whole uncompressed message as kdb+ does, or `None` where kdb+ would send it
 /// as it is: 2000 bytes or less, or not compressible to under half its size.
 ///
-/// A message of 2 MiB or more is compressed on up to as many threads as the machine has
+/// A message of 16 MiB or more is compressed on up to as many threads as the machine has
 /// cores (see [`chunks`]); the bytes are the same as on one.
 pub fn compress_message(message: &[u8]) -> Option<Vec<u8>> {
     compress_message_on_threads(message, chunks::available_threads())

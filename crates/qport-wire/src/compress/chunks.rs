@@ -34,7 +34,10 @@ use super::{
 
 /// The least input worth a chunk of its own: below this, the warm-up, starting a thread
 /// and splicing cost too large a share of what a chunk saves.
-const MIN_CHUNK: usize = 2 << 20;
+const MIN_CHUNK: usize = 4 << 20;
+/// The least message compressed on more than one thread: `til 1000000` (8 MB) measured
+/// no faster on two.
+const MIN_PARALLEL: usize = 16 << 20;
 /// Chunks per thread: parts of a message compress at different speeds (a column of
 /// random floats is slower per byte than one of timestamps), so threads take chunks as
 /// they become free rather than one fixed share each.
@@ -57,10 +60,14 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    /// Up to `threads` threads, and chunks of at least [`MIN_CHUNK`] bytes.
+    /// Up to `threads` threads for a message of [`MIN_PARALLEL`] bytes or more, and
+    /// chunks of at least [`MIN_CHUNK`] bytes.
     pub fn new(len: usize, threads: usize) -> Plan {
         let most = len / MIN_CHUNK;
-        let threads = threads.min(MAX_THREADS).min(most).max(1);
+        let threads = match len >= MIN_PARALLEL {
+            true => threads.min(MAX_THREADS).min(most).max(1),
+            false => 1,
+        };
         let chunks = match threads {
             1 => 1,
             _ => (threads * CHUNKS_PER_THREAD).min(most),
@@ -753,14 +760,14 @@ mod tests {
     }
 
     #[test]
-    fn plans_cut_chunks_of_two_mebibytes_at_least() {
+    fn plans_cut_chunks_of_four_mebibytes_at_least() {
         let cut = |len, threads| {
             let plan = Plan::new(len, threads);
             (plan.threads, plan.chunks)
         };
-        assert_eq!(cut(6 << 20, 8), (3, 3));
+        assert_eq!(cut(20 << 20, 8), (5, 5));
         assert_eq!(cut(100 << 20, 2), (2, 4));
         assert_eq!(cut(100 << 20, 1), (1, 1));
-        assert_eq!(cut(3 << 20, 8), (1, 1));
+        assert_eq!(cut(12 << 20, 8), (1, 1));
     }
 }
