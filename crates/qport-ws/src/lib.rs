@@ -23,7 +23,8 @@
 //!
 //! A connection's bytes go: socket → `server` (handshake via `handshake` and `deflate`)
 //! → `protocol::Decoder` (`frame`, `mask`, `deflate`, `utf8`, `close`) → `Handler`; and
-//! back: `Conn` → `protocol::Encoder` → queue → socket.
+//! back: `Conn` → the thread's reply buffer (a callback's own sends, no compression) or
+//! `protocol::Encoder` → queue (every other send) → socket.
 
 pub mod client;
 pub mod close;

@@ -20,7 +20,7 @@ use crate::utf8::Utf8Validator;
 
 /// Payloads up to this size are copied into their reply frame (see
 /// `Encoder::encode_message_shared`).
-const COPY_PAYLOAD_MAX: usize = 8 * 1024;
+pub(crate) const COPY_PAYLOAD_MAX: usize = 8 * 1024;
 
 /// Sizes a peer may make us hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout, Sleep};
 
 use crate::close::{close_payload, CloseFrame};
-use crate::conn::Conn;
+use crate::conn::{Conn, Replies};
 use crate::deflate::{negotiate, DeflateConfig, Role};
 use crate::handshake::{reject_bytes, response_bytes, HandshakeError, HandshakeRequest};
 use crate::protocol::{connection, Compression, Event, Limits, Message};
@@ -376,9 +376,15 @@ struct Session<'a, T> {
 
 impl<T: Transport> Session<'_, T> {
     async fn run<H: Handler>(&mut self, handler: &mut H) -> io::Result<()> {
+        // The 101 (and whatever `init` sent) goes out before any reply.
+        if self.take_queued() {
+            return Ok(());
+        }
         loop {
-            self.handle_events(handler);
-            if self.take_queued() {
+            self.handle_events(handler)?;
+            // Sends from elsewhere (or a slow consumer's end) are looked at only when one
+            // says so: no lock on a pass that has none.
+            if self.conn.wake_pending() && self.take_queued() {
                 return Ok(());
             }
             if self.close_timer.is_none() && self.conn.close_sent() {
@@ -455,9 +461,10 @@ impl<T: Transport> Session<'_, T> {
         Poll::Pending
     }
 
-    /// Hands every complete event in the buffer to the handler.
-    fn handle_events<H: Handler>(&mut self, handler: &mut H) {
-        self.conn.set_in_callback(true);
+    /// Hands every complete event in the buffer to the handler, then writes (or queues)
+    /// what its callbacks sent.
+    fn handle_events<H: Handler>(&mut self, handler: &mut H) -> io::Result<()> {
+        Replies::begin(self.conn);
         while !self.finished {
             match self.decoder.read(&mut self.buf) {
                 Ok(Some(event)) => self.dispatch(handler, event),
@@ -470,13 +477,55 @@ impl<T: Transport> Session<'_, T> {
                 }
             }
         }
-        self.conn.set_in_callback(false);
+        let written = Replies::end(|replies| self.take_replies(replies));
         // An idle connection keeps no read buffer (10,000 quiet browsers must not cost
         // 4 KiB each): an empty one goes back to the thread's spares, and the next read
         // takes one from there without a trip to the allocator.
         if self.buf.is_empty() && self.buf.capacity() > 0 {
             return_buffer(std::mem::take(&mut self.buf));
         }
+        written
+    }
+
+    /// Writes the callbacks' replies straight to the socket when nothing is waiting
+    /// ahead of them (the usual case: one `send`, no copy); what the socket does not take
+    /// joins the write list, premade frames in their places.
+    fn take_replies(&mut self, replies: &mut Replies) -> io::Result<()> {
+        if replies.is_empty() {
+            return Ok(());
+        }
+        let mut at = 0;
+        if self.writing.is_empty() && replies.premade.is_empty() {
+            match self.stream.try_write(&replies.frames) {
+                Ok(written) => at = written,
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                Err(error) => {
+                    replies.frames.clear();
+                    return Err(error);
+                }
+            }
+        }
+        let mut queued = 0;
+        for (offset, frame) in replies.premade.drain(..) {
+            if offset > at {
+                let piece = Bytes::copy_from_slice(&replies.frames[at..offset]);
+                queued += piece.len();
+                self.writing.push_back(piece);
+                at = offset;
+            }
+            queued += frame.len();
+            self.writing.push_back(frame);
+        }
+        if replies.frames.len() > at {
+            let piece = Bytes::copy_from_slice(&replies.frames[at..]);
+            queued += piece.len();
+            self.writing.push_back(piece);
+        }
+        replies.frames.clear();
+        if queued > 0 {
+            self.conn.queued_by_task(queued);
+        }
+        Ok(())
     }
 
     fn dispatch<H: Handler>(&mut self, handler: &mut H, event: Event) {

@@ -1,6 +1,8 @@
 //! The server driver and the client together over loopback, through the testing helper:
 //! echo of text and binary (with and without permessage-deflate), pings, the closing
-//! handshake both ways, protocol errors, refusals in `init`, `kxnodeflate`, big messages.
+//! handshake both ways, protocol errors, refusals in `init`, `kxnodeflate`, big messages;
+//! a callback's sends in order whatever their kind, nothing after a Close, a frame sent
+//! with the handshake, the limit on what waits for a peer that does not read.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -281,4 +283,210 @@ async fn sends_from_other_tasks_and_threads_wake_an_idle_connection() {
     seen.sort();
     assert_eq!(seen, [b"echo".to_vec(), b"pushed".to_vec()]);
     t.stop().await;
+}
+
+/// Sends a mix from one callback: small and big messages, small and big premade frames;
+/// and, asked "close", closes and then tries to send (recording what that returned).
+struct Mixer {
+    mixed: Arc<Mixed>,
+}
+
+impl Mixer {
+    fn after_close(&self, results: Vec<Result<(), qport_ws::conn::SendError>>) {
+        self.mixed.after_close.lock().unwrap().extend(results);
+    }
+}
+
+#[derive(Default)]
+struct Mixed {
+    after_close: Mutex<Vec<Result<(), qport_ws::conn::SendError>>>,
+}
+
+/// What `Mixer` sends for "mix", in order.
+fn mix() -> Vec<Message> {
+    let big_text = "t".repeat(20_000);
+    let big_binary: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    vec![
+        Message::Text("a".into()),
+        Message::Binary(big_binary.clone().into()),
+        Message::Text(big_text.into()),
+        Message::Text("premade small".into()),
+        Message::Binary(vec![7; 70_000].into()),
+        Message::Text("b".into()),
+    ]
+}
+
+impl Handler for Mixer {
+    type Context = Mixed;
+
+    fn init(_: &mut Handshake, _: &Conn, mixed: &Arc<Mixed>) -> Result<Mixer, Reject> {
+        Ok(Mixer {
+            mixed: Arc::clone(mixed),
+        })
+    }
+
+    fn on_message(&mut self, conn: &Conn, message: Message) {
+        match message.payload().as_ref() {
+            b"mix" => {
+                let messages = mix();
+                conn.send(&messages[0]).unwrap();
+                conn.send(&messages[1]).unwrap();
+                conn.send_text(std::str::from_utf8(messages[2].payload()).unwrap())
+                    .unwrap();
+                conn.send_frame(frame_text("premade small")).unwrap();
+                conn.send_frame(qport_ws::conn::frame_binary(messages[4].payload()))
+                    .unwrap();
+                conn.send_text("b").unwrap();
+            }
+            b"close" => {
+                conn.close(4000, "bye");
+                let late = [conn.send_text("late"), conn.send_frame(frame_text("late"))];
+                self.after_close(late.to_vec());
+            }
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_callbacks_sends_arrive_in_order_whatever_their_size_and_kind() {
+    // Without compression they go through the connection's reply buffer; with it, through
+    // the locked queue.
+    for deflate in [false, true] {
+        let (mut server, mut client) = no_deflate();
+        server.deflate.enabled = deflate;
+        client.deflate.enabled = deflate;
+        let mut t =
+            TestClient::start_with::<Mixer>(Arc::new(Mixed::default()), "/", server, client).await;
+        for _ in 0..3 {
+            t.send_text("mix").await;
+            for expected in mix() {
+                match t.client.read().await.unwrap() {
+                    Received::Message(message) => {
+                        assert_eq!(message, expected, "deflate {deflate}")
+                    }
+                    other => panic!("expected {expected:?}, got {other:?}"),
+                }
+            }
+        }
+        t.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn nothing_is_sent_after_a_close_made_in_a_callback() {
+    for deflate in [false, true] {
+        let (mut server, mut client) = no_deflate();
+        server.deflate.enabled = deflate;
+        client.deflate.enabled = deflate;
+        let mixed = Arc::new(Mixed::default());
+        let mut t = TestClient::start_with::<Mixer>(Arc::clone(&mixed), "/", server, client).await;
+        t.send_text("close").await;
+        let frame = t.expect_close().await.expect("a close frame with a code");
+        assert_eq!((frame.code, frame.reason.as_str()), (4000, "bye"));
+        let closed = Err(qport_ws::conn::SendError::Closed);
+        assert_eq!(*mixed.after_close.lock().unwrap(), [closed, closed]);
+        t.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_frame_sent_with_the_handshake_is_answered_after_the_101() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (server, _) = no_deflate();
+    let server = WsServer::bind::<Echo>(
+        "127.0.0.1:0".parse().unwrap(),
+        server,
+        Arc::new(Counts::default()),
+    )
+    .await
+    .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    // The request and a masked text frame "hi" in one write.
+    let mut bytes = b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+        Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        .to_vec();
+    let mask = [1u8, 2, 3, 4];
+    bytes.extend([0x81, 0x82]);
+    bytes.extend(mask);
+    bytes.extend(b"hi".iter().zip(mask.iter().cycle()).map(|(b, m)| b ^ m));
+    stream.write_all(&bytes).await.unwrap();
+    let mut received = Vec::new();
+    while !received.ends_with(b"\x81\x02hi") {
+        let mut chunk = [0u8; 1024];
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed after {received:?}");
+        received.extend(&chunk[..n]);
+    }
+    assert!(received.starts_with(b"HTTP/1.1 101"), "{received:?}");
+    server.shutdown().await;
+}
+
+/// Asked "flood", sends a thousand 64 KiB messages from the callback and records how the
+/// sends went.
+struct Flooder {
+    results: Arc<Mutex<Vec<Result<(), qport_ws::conn::SendError>>>>,
+}
+
+impl Handler for Flooder {
+    type Context = Mutex<Vec<Result<(), qport_ws::conn::SendError>>>;
+
+    fn init(_: &mut Handshake, _: &Conn, results: &Arc<Self::Context>) -> Result<Flooder, Reject> {
+        Ok(Flooder {
+            results: Arc::clone(results),
+        })
+    }
+
+    fn on_message(&mut self, conn: &Conn, _: Message) {
+        // Incompressible, so that frames are as big with deflate as without.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let payload: Vec<u8> = (0..64 * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        let results = (0..1000)
+            .map(|_| conn.send_binary(&payload))
+            .collect::<Vec<_>>();
+        self.results.lock().unwrap().extend(results);
+    }
+}
+
+#[tokio::test]
+async fn sends_past_the_queue_limit_fail_and_close_the_connection() {
+    for deflate in [false, true] {
+        let (mut server, mut client) = no_deflate();
+        server.deflate.enabled = deflate;
+        client.deflate.enabled = deflate;
+        server.max_queued_bytes = 1 << 20;
+        let results = Arc::new(Mutex::new(Vec::new()));
+        let mut t =
+            TestClient::start_with::<Flooder>(Arc::clone(&results), "/", server, client).await;
+        t.send_text("flood").await;
+        // Fifteen frames of 64 KiB and a header fit in the 1 MiB; the sixteenth fails, and
+        // so does every one after it (the connection is gone).
+        while results.lock().unwrap().len() < 1000 {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let results = results.lock().unwrap().clone();
+        let sent = results.iter().take_while(|r| r.is_ok()).count();
+        assert_eq!(sent, 15, "deflate {deflate}");
+        assert!(matches!(
+            results[sent],
+            Err(qport_ws::conn::SendError::SlowConsumer { .. })
+        ));
+        assert!(results[sent..].iter().all(|r| r.is_err()));
+        // The client gets what was sent before, then the connection ends.
+        let mut received = 0;
+        while let Ok(Received::Message(_)) = t.client.read().await {
+            received += 1;
+        }
+        assert!(received <= 15, "deflate {deflate}: {received}");
+        t.stop().await;
+    }
 }
