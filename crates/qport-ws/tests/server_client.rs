@@ -424,6 +424,19 @@ async fn a_frame_sent_with_the_handshake_is_answered_after_the_101() {
     server.shutdown().await;
 }
 
+/// 64 KiB of incompressible bytes, so that frames are as big with deflate as without.
+fn flood_payload() -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    (0..64 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
 /// Asked "flood", sends a thousand 64 KiB messages from the callback and records how the
 /// sends went.
 struct Flooder {
@@ -440,16 +453,7 @@ impl Handler for Flooder {
     }
 
     fn on_message(&mut self, conn: &Conn, _: Message) {
-        // Incompressible, so that frames are as big with deflate as without.
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let payload: Vec<u8> = (0..64 * 1024)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state >> 24) as u8
-            })
-            .collect();
+        let payload = flood_payload();
         let results = (0..1000)
             .map(|_| conn.send_binary(&payload))
             .collect::<Vec<_>>();
@@ -481,9 +485,12 @@ async fn sends_past_the_queue_limit_fail_and_close_the_connection() {
             Err(qport_ws::conn::SendError::SlowConsumer { .. })
         ));
         assert!(results[sent..].iter().all(|r| r.is_err()));
-        // The client gets what was sent before, then the connection ends.
+        // The client gets what was sent before, whole (the socket took part of it at once,
+        // the rest waited), then the connection ends.
         let mut received = 0;
-        while let Ok(Received::Message(_)) = t.client.read().await {
+        let payload = flood_payload();
+        while let Ok(Received::Message(message)) = t.client.read().await {
+            assert_eq!(message, Message::Binary(payload.clone().into()));
             received += 1;
         }
         assert!(received <= 15, "deflate {deflate}: {received}");
