@@ -2,7 +2,7 @@
 //! text, binary, frames made once for many connections, close.
 //!
 //! A send made by the connection's own callbacks, on a connection without compression, is
-//! framed straight into its thread's reply buffer ([`Replies`]), which the task writes
+//! framed straight into its thread's reply buffer (`Replies`), which the task writes
 //! once the callbacks are done: no lock, no allocation, no atomic read-modify-write, the
 //! cost of a reply that with a thousand busy connections made up most of what separated
 //! the echo from a raw TCP one. Every other send is framed (and compressed) at once under
