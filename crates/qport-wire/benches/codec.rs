@@ -31,7 +31,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use chrono::DateTime;
 use criterion::measurement::WallTime;
@@ -152,6 +152,61 @@ struct Report {
     message_len: usize,
     notes: Vec<String>,
     functions: Vec<&'static str>,
+    /// qport against kdbplus measured in alternation (see [`alternating`]).
+    pairs: Vec<Paired>,
+}
+
+/// One comparison measured in alternation.
+struct Paired {
+    /// The qport function (its kdbplus counterpart does the same work).
+    function: &'static str,
+    /// kdbplus's time ÷ qport's, per pair: median, lowest, highest.
+    median: f64,
+    low: f64,
+    high: f64,
+}
+
+/// How many pairs [`alternating`] measures.
+const PAIRS: usize = 21;
+
+/// The speed-up of qport over kdbplus, measured in alternation: `PAIRS` times, `time`
+/// runs `iters` iterations of qport's function (`true`) and of kdbplus's (`false`), one
+/// right after the other, the first of the two alternating. Criterion measures each
+/// function for seconds, one after the other, and this VM runs at two speeds in spells
+/// of about half a second, so a ratio of two criterion means can compare a fast spell
+/// with a slow one; a pair's two halves share their spell.
+fn alternating(function: &'static str, mut time: impl FnMut(bool, u64) -> Duration) -> Paired {
+    // Enough iterations per half for about 5 ms.
+    let once = time(true, 1).max(Duration::from_micros(1));
+    let iters = (Duration::from_millis(5).as_nanos() / once.as_nanos()).clamp(1, 100_000) as u64;
+    let mut ratios: Vec<f64> = (0..PAIRS)
+        .map(|i| {
+            let (qport, kdbplus) = if i % 2 == 0 {
+                let q = time(true, iters);
+                (q, time(false, iters))
+            } else {
+                let k = time(false, iters);
+                (time(true, iters), k)
+            };
+            kdbplus.as_secs_f64() / qport.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    Paired {
+        function,
+        median: ratios[PAIRS / 2],
+        low: ratios[0],
+        high: ratios[PAIRS - 1],
+    }
+}
+
+/// Times `iters` runs of `f`.
+fn timed<T>(iters: u64, mut f: impl FnMut() -> T) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        drop(black_box(f()));
+    }
+    start.elapsed()
 }
 
 /// xorshift64*: deterministic data without a dependency.
@@ -349,10 +404,20 @@ fn plain_group(criterion: &mut Criterion, link: Option<&mut socket::Link>, case:
         "message: {} bytes; kdbplus's serialized bytes are identical to qport's",
         case.message.len()
     )];
+    let mut pairs = vec![alternating("qport/serialize", |qport, iters| {
+        if qport {
+            timed(iters, || {
+                qport_wire::serialize(black_box(&case.value)).expect("ok")
+            })
+        } else {
+            timed(iters, || kdbplus_serialize(black_box(&case.k)))
+        }
+    })];
     if let Some(link) = link {
         link.check(&case.message, &case.message, &case.value);
         receive_functions(&mut group, link, &case.message);
         functions.extend(RECEIVE_FUNCTIONS);
+        pairs.push(alternating_receive(link, &case.message));
     } else {
         notes.push("socket receive functions skipped (see the run's log)".into());
     }
@@ -362,7 +427,19 @@ fn plain_group(criterion: &mut Criterion, link: Option<&mut socket::Link>, case:
         message_len: case.message.len(),
         notes,
         functions,
+        pairs,
     }
+}
+
+/// Receiving `message`, qport against kdbplus, in alternation.
+fn alternating_receive(link: &mut socket::Link, message: &[u8]) -> Paired {
+    alternating("qport/receive", |qport, iters| {
+        let receiver = match qport {
+            true => socket::Receiver::Qport,
+            false => socket::Receiver::Kdbplus,
+        };
+        link.time(iters, message, receiver)
+    })
 }
 
 /// Case 4: kdb+ compression of a message and its decompression.
@@ -436,11 +513,21 @@ fn compression_group(
         "kdbplus/serialize+compress",
         "qport/decompress+deserialize",
     ];
+    let mut pairs = vec![alternating("qport/serialize+compress", |qport, iters| {
+        if qport {
+            timed(iters, || {
+                qport_wire::compress(black_box(&case.value)).expect("ok")
+            })
+        } else {
+            timed(iters, || kdbplus_serialize_compressed(black_box(&case.k)))
+        }
+    })];
     if let Some(link) = link {
         link.check(&compressed, message, &case.value);
         receive_functions(&mut group, link, &compressed);
         functions.extend(RECEIVE_FUNCTIONS);
         notes.push("the socket functions receive the compressed message".into());
+        pairs.push(alternating_receive(link, &compressed));
     } else {
         notes.push("socket receive functions skipped (see the run's log)".into());
     }
@@ -450,6 +537,7 @@ fn compression_group(
         message_len: message.len(),
         notes,
         functions,
+        pairs,
     }
 }
 
@@ -873,6 +961,20 @@ mod summary {
                     ms(q),
                     ms(k),
                     k / q
+                );
+            }
+        }
+        out += &format!(
+            "\n### Speed-up vs kdbplus, measured in alternation\n\n\
+             kdbplus's time ÷ qport's over {PAIRS} pairs, each pair one run of each, one \
+             right after the other (see `alternating` in the bench):\n\n\
+             | case | function | median | lowest – highest |\n| --- | --- | ---: | ---: |\n"
+        );
+        for report in reports {
+            for pair in &report.pairs {
+                out += &format!(
+                    "| {} | {} | {:.2}× | {:.2}× – {:.2}× |\n",
+                    report.group, pair.function, pair.median, pair.low, pair.high
                 );
             }
         }
