@@ -19,7 +19,7 @@ use std::task::Waker;
 use bytes::Bytes;
 
 use crate::close::close_payload;
-use crate::frame::{encode_frame, FrameHeader, Opcode, MAX_HEADER_LEN};
+use crate::frame::{encode_data_header, encode_frame, Opcode};
 use crate::protocol::{Encoder, Message, COPY_PAYLOAD_MAX};
 
 /// Why a send was not queued.
@@ -435,22 +435,6 @@ impl Conn {
 fn encode_data(frames: &mut Vec<u8>, text: bool, payload: &[u8]) {
     let opcode = if text { Opcode::Text } else { Opcode::Binary };
     encode_frame(frames, true, false, opcode, payload, None);
-}
-
-/// The header alone of such a frame, for a payload sent behind it.
-fn encode_data_header(frames: &mut Vec<u8>, text: bool, len: usize) {
-    let header = FrameHeader {
-        fin: true,
-        rsv1: false,
-        rsv2: false,
-        rsv3: false,
-        opcode: if text { Opcode::Text } else { Opcode::Binary },
-        mask: None,
-        payload_len: len as u64,
-    };
-    let mut bytes = [0u8; MAX_HEADER_LEN];
-    let len = header.write(&mut bytes);
-    frames.extend_from_slice(&bytes[..len]);
 }
 
 /// A server's control frame; payloads over 125 bytes are cut.

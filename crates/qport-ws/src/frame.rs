@@ -222,6 +222,26 @@ impl FrameHeader {
     }
 }
 
+/// Appends the header alone of an unmasked, unfragmented, uncompressed data frame (a
+/// server's) for a payload of `len` bytes that is sent behind it without a copy. The
+/// header is reserved exactly, so that a `Vec` holding only it becomes a `Bytes` without a
+/// second allocation.
+pub fn encode_data_header(out: &mut Vec<u8>, text: bool, len: usize) {
+    let header = FrameHeader {
+        fin: true,
+        rsv1: false,
+        rsv2: false,
+        rsv3: false,
+        opcode: if text { Opcode::Text } else { Opcode::Binary },
+        mask: None,
+        payload_len: len as u64,
+    };
+    let mut bytes = [0u8; MAX_HEADER_LEN];
+    let len = header.write(&mut bytes);
+    out.reserve_exact(len);
+    out.extend_from_slice(&bytes[..len]);
+}
+
 /// Appends one whole frame (header + payload, masked in the copy when `mask` is Some) to
 /// `out`.
 pub fn encode_frame(

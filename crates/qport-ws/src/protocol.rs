@@ -14,7 +14,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::close::{parse_close_payload, CloseFrame};
 use crate::deflate::{DeflateParams, Deflater, Inflater, Role};
 use crate::error::ProtocolError;
-use crate::frame::{encode_frame, FrameHeader, Opcode, MAX_HEADER_LEN};
+use crate::frame::{encode_data_header, encode_frame, FrameHeader, Opcode};
 use crate::mask::apply_mask;
 use crate::utf8::Utf8Validator;
 
@@ -410,19 +410,7 @@ impl Encoder {
             self.encode_message(text, payload, out);
             return None;
         }
-        let header = FrameHeader {
-            fin: true,
-            rsv1: false,
-            rsv2: false,
-            rsv3: false,
-            opcode: if text { Opcode::Text } else { Opcode::Binary },
-            mask: None,
-            payload_len: payload.len() as u64,
-        };
-        let mut bytes = [0u8; MAX_HEADER_LEN];
-        let len = header.write(&mut bytes);
-        out.reserve_exact(len);
-        out.extend_from_slice(&bytes[..len]);
+        encode_data_header(out, text, payload.len());
         Some(payload.clone())
     }
 
