@@ -434,7 +434,8 @@ fn verdict(lz: &Compressor, run: &ChunkRun, from: &Checkpoint) -> Verdict {
         end.table[slot] >= since
             || (usize::from(end.pending_slot) == slot && end.pending_entry >= since)
     };
-    let mut until: Option<usize> = None;
+    // The first checkpoint (an index) where the items part; `usize::MAX`: none.
+    let mut until = usize::MAX;
     let mut own = [false; 256];
     for (slot, own) in own.iter_mut().enumerate() {
         let (serial, guessed) = (lz.table[slot], at.table[slot]);
@@ -460,32 +461,31 @@ fn verdict(lz: &Compressor, run: &ChunkRun, from: &Checkpoint) -> Verdict {
         // same slot reads the guessed entry too (and was recorded as well).
         let read = &run.checkpoints[k];
         let s = read.lz.s;
-        let mut reads = vec![k];
+        let mut second = None;
         if !run.is_reference(read.item) && lz.x[s + 1] ^ lz.x[s + 2] == slot as u8 {
             let next = (k + 1..run.checkpoints.len()).find(|&j| run.checkpoints[j].lz.s > s);
             match next.filter(|&j| run.checkpoints[j].lz.s == s + 1) {
-                Some(j) => reads.push(j),
+                Some(j) => second = Some(j),
                 None => return Verdict::Differs,
             }
         }
-        for k in reads {
+        for k in std::iter::once(k).chain(second) {
             let read = &run.checkpoints[k];
             let extra = usize::from(run.items[read.offset + 1]);
             if !same_item(lz.x, read.lz.s, serial, run.is_reference(read.item), extra) {
-                until = Some(until.map_or(k, |u| u.min(k)));
+                until = until.min(k);
             }
         }
     }
     if own.contains(&true) {
         if let Some(s) = run.first_difference(lz, from, own) {
             // The items are the same before `s`: up to the last checkpoint there.
-            let k = run.checkpoints.partition_point(|c| c.lz.s <= s) - 1;
-            until = Some(until.map_or(k, |u| u.min(k)));
+            until = until.min(run.checkpoints.partition_point(|c| c.lz.s <= s) - 1);
         }
     }
     match until {
-        Some(k) => Verdict::SameUntil(k),
-        None => Verdict::SameToEnd,
+        usize::MAX => Verdict::SameToEnd,
+        k => Verdict::SameUntil(k),
     }
 }
 
