@@ -111,81 +111,72 @@ trait Sink {
     /// Floats, with every NaN as kdb+'s null bit pattern.
     fn put_floats(&mut self, items: &[f64]);
     fn put_reals(&mut self, items: &[f32]);
+    /// The buffer itself, when this sink is one: a list's atoms and typed vectors are then
+    /// written by [`leaf_run`].
+    fn as_vec(&mut self) -> Option<&mut Vec<u8>> {
+        None
+    }
 }
 
+/// Each append goes through a [`Cursor`] made for it: once inlined, that is a capacity
+/// check, the writes and the new length.
 impl Sink for Vec<u8> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
+        Cursor::append(self, |cursor| cursor.put(bytes));
     }
 
     #[inline(always)]
     fn put_array<const N: usize>(&mut self, bytes: [u8; N]) {
-        self.reserve(N);
-        let len = self.len();
-        // SAFETY: `reserve` left at least N bytes of spare capacity after `len`; they are
-        // all written before `set_len` counts them.
-        unsafe {
-            self.as_mut_ptr()
-                .add(len)
-                .cast::<[u8; N]>()
-                .write_unaligned(bytes);
-            self.set_len(len + N);
-        }
+        Cursor::append(self, |cursor| cursor.put_array(bytes));
     }
 
     #[inline(always)]
     fn put_text(&mut self, bytes: &[u8]) {
-        if bytes.len() <= SHORT_MAX {
-            put_short(self, bytes);
-        } else {
-            self.extend_from_slice(bytes);
-        }
+        Cursor::append(self, |cursor| cursor.put_text(bytes));
     }
 
-    #[inline]
+    #[inline(always)]
     fn put_byte(&mut self, byte: u8) {
-        self.push(byte);
+        Cursor::append(self, |cursor| cursor.put_byte(byte));
     }
 
     #[inline(always)]
     fn put_items<T: Primitive>(&mut self, items: &[T]) {
-        if needs_swap(false) {
-            for &item in items {
-                self.extend_from_slice(bytemuck::bytes_of(&item.swap_bytes()));
-            }
-        } else {
-            self.put_text(bytemuck::cast_slice(items));
-        }
+        Cursor::append(self, |cursor| cursor.put_items(items));
     }
 
     fn put_floats(&mut self, items: &[f64]) {
-        extend_mapped(self, items, |x| float_bits(x).to_le());
+        Cursor::append(self, |cursor| cursor.put_floats(items));
     }
 
     fn put_reals(&mut self, items: &[f32]) {
-        extend_mapped(self, items, |x| real_bits(x).to_le());
+        Cursor::append(self, |cursor| cursor.put_reals(items));
+    }
+
+    #[inline(always)]
+    fn as_vec(&mut self) -> Option<&mut Vec<u8>> {
+        Some(self)
     }
 }
 
-/// The longest byte string `put_short` appends.
+/// The longest byte string written with fixed-size moves (see [`copy_short`]).
 const SHORT_MAX: usize = 32;
 
-/// Appends up to 32 bytes with fixed-size moves: most strings, symbols and small vectors
-/// are this short, and a variable-length copy is a call to `memcpy` each time (half the
-/// time of a string column before this).
+/// Copies up to 32 bytes to `dst` with fixed-size moves: most strings, symbols and small
+/// vectors are this short, and a variable-length copy is a call to `memcpy` each time
+/// (half the time of a string column before this).
+///
+/// # Safety
+/// `dst` must be valid for `bytes.len()` writes and not overlap `bytes`.
 #[inline(always)]
-fn put_short(buf: &mut Vec<u8>, bytes: &[u8]) {
+unsafe fn copy_short(bytes: &[u8], dst: *mut u8) {
     let n = bytes.len();
     debug_assert!(n <= SHORT_MAX);
-    buf.reserve(n);
-    let start = buf.len();
     let src = bytes.as_ptr();
-    let dst = buf.spare_capacity_mut().as_mut_ptr().cast::<u8>();
-    // SAFETY: `reserve` left at least `n` bytes of spare capacity at `dst`, and `src` has
-    // `n` bytes. Each branch writes two moves of width w at 0 and n - w, with w <= n < 2w
+    // SAFETY: each branch writes two moves of width w at 0 and n - w, with w <= n < 2w
     // (or, under 4, the bytes at 0, n / 2 and n - 1): they stay within both and cover all
-    // n bytes. All `n` bytes are written before `set_len` counts them.
+    // n bytes; the caller vouches for `dst`.
     unsafe {
         if n >= 16 {
             let head = src.cast::<[u8; 16]>().read_unaligned();
@@ -207,24 +198,195 @@ fn put_short(buf: &mut Vec<u8>, bytes: &[u8]) {
             *dst.add(n / 2) = *src.add(n / 2);
             *dst.add(n - 1) = *src.add(n - 1);
         }
-        buf.set_len(start + n);
     }
 }
 
-/// Appends `map` of each item, written straight into the spare capacity.
-#[inline]
-fn extend_mapped<T: Copy, B: bytemuck::Pod>(buf: &mut Vec<u8>, items: &[T], map: impl Fn(T) -> B) {
-    let width = std::mem::size_of::<B>();
-    let start = buf.len();
-    buf.reserve(items.len() * width);
-    let spare = buf.spare_capacity_mut().as_mut_ptr().cast::<u8>();
-    for (i, &item) in items.iter().enumerate() {
-        // SAFETY: `reserve` made room for `items.len() * width` bytes past `start`, and
-        // item i is written at `i * width` inside it; unaligned writes need no alignment.
-        unsafe { spare.add(i * width).cast::<B>().write_unaligned(map(item)) };
+/// Items of a list are usually separate allocations: loading the one a few places ahead
+/// overlaps its cache miss with the work on this one.
+#[inline(always)]
+fn prefetch_ahead(items: &[Value], i: usize) {
+    if let Some(ahead) = items.get(i + PREFETCH_DISTANCE) {
+        ahead.prefetch();
     }
-    // SAFETY: every byte up to the new length was written just above.
-    unsafe { buf.set_len(start + items.len() * width) };
+}
+
+/// Writes the items of a general list from the start of `items` up to the first list,
+/// dictionary, table or function (the rest of the list, if none), and says how many.
+///
+/// Most lists are of atoms and small vectors; writing those through a [`Cursor`] on the
+/// stack keeps the buffer's end and capacity in registers, rather than storing and
+/// reloading them through the `Vec` for every few bytes.
+#[inline(never)]
+fn leaf_run(
+    buf: &mut Vec<u8>,
+    items: &[Value],
+    capability: Capability,
+) -> Result<usize, WireError> {
+    let mut writer = Writer::new(Cursor::new(buf), capability);
+    // Items with one PREFETCH_DISTANCE places ahead (no bounds check), then the last few.
+    let prefetched = items.len().saturating_sub(PREFETCH_DISTANCE);
+    let ahead = items.get(PREFETCH_DISTANCE..).unwrap_or_default();
+    let mut written = 0;
+    for (item, ahead) in items[..prefetched].iter().zip(ahead) {
+        if is_compound(item) {
+            writer.sink.finish();
+            return Ok(written);
+        }
+        ahead.prefetch();
+        writer.leaf(item)?;
+        written += 1;
+    }
+    for item in &items[prefetched..] {
+        if is_compound(item) {
+            break;
+        }
+        writer.leaf(item)?;
+        written += 1;
+    }
+    writer.sink.finish();
+    Ok(written)
+}
+
+/// Values that [`Writer::compound`] writes.
+#[inline(always)]
+fn is_compound(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::List(_)
+            | Value::Dict(_)
+            | Value::Table(_)
+            | Value::KeyedTable(_)
+            | Value::Function(_)
+    )
+}
+
+/// The spare end of a `Vec<u8>`, with its address and capacity held in locals: appends
+/// check room against them and grow the `Vec` only on the rare call to [`grow`].
+/// Nothing is counted in the `Vec`'s length until [`Cursor::finish`].
+struct Cursor<'a> {
+    buf: &'a mut Vec<u8>,
+    start: *mut u8,
+    len: usize,
+    capacity: usize,
+}
+
+impl<'a> Cursor<'a> {
+    #[inline(always)]
+    fn new(buf: &'a mut Vec<u8>) -> Cursor<'a> {
+        Cursor {
+            start: buf.as_mut_ptr(),
+            len: buf.len(),
+            capacity: buf.capacity(),
+            buf,
+        }
+    }
+
+    /// Counts what was written in the `Vec`.
+    #[inline(always)]
+    fn finish(self) {
+        // SAFETY: every byte up to `len` was written by this cursor's appends (or was
+        // already counted), within the capacity `room` obtained.
+        unsafe { self.buf.set_len(self.len) };
+    }
+
+    /// Runs `write` on a cursor at the end of `buf`, then counts what it wrote.
+    #[inline(always)]
+    fn append(buf: &mut Vec<u8>, write: impl FnOnce(&mut Cursor<'_>)) {
+        let mut cursor = Cursor::new(buf);
+        write(&mut cursor);
+        cursor.finish();
+    }
+
+    /// Appends `map` of each item, with one check of room for all of them.
+    #[inline(always)]
+    fn put_mapped<T: Copy, B: bytemuck::Pod>(&mut self, items: &[T], map: impl Fn(T) -> B) {
+        let width = std::mem::size_of::<B>();
+        let dst = self.room(items.len() * width);
+        for (i, &item) in items.iter().enumerate() {
+            // SAFETY: `room` made space for `items.len() * width` bytes at `dst`, and item
+            // i is written at `i * width` inside it; unaligned writes need no alignment.
+            unsafe { dst.add(i * width).cast::<B>().write_unaligned(map(item)) };
+        }
+        self.len += items.len() * width;
+    }
+
+    /// Makes sure `n` more bytes fit, and says where they go.
+    #[inline(always)]
+    fn room(&mut self, n: usize) -> *mut u8 {
+        if self.capacity - self.len < n {
+            (self.start, self.capacity) = grow(self.buf, self.len, n);
+        }
+        // SAFETY: `len` is within the allocation of `capacity` bytes at `start`.
+        unsafe { self.start.add(self.len) }
+    }
+}
+
+/// Reserves `n` bytes past the first `len` of `buf` (which are all written); returns the
+/// new address and capacity.
+#[cold]
+#[inline(never)]
+fn grow(buf: &mut Vec<u8>, len: usize, n: usize) -> (*mut u8, usize) {
+    // SAFETY: the caller wrote all `len` bytes, within the capacity it had.
+    unsafe { buf.set_len(len) };
+    buf.reserve(n);
+    (buf.as_mut_ptr(), buf.capacity())
+}
+
+impl Sink for Cursor<'_> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        let dst = self.room(bytes.len());
+        // SAFETY: `room` made space for `bytes.len()` bytes at `dst`; a `Vec`'s spare
+        // capacity never overlaps a borrowed slice.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len()) };
+        self.len += bytes.len();
+    }
+
+    #[inline(always)]
+    fn put_array<const N: usize>(&mut self, bytes: [u8; N]) {
+        let dst = self.room(N);
+        // SAFETY: `room` made space for N bytes at `dst`.
+        unsafe { dst.cast::<[u8; N]>().write_unaligned(bytes) };
+        self.len += N;
+    }
+
+    #[inline(always)]
+    fn put_text(&mut self, bytes: &[u8]) {
+        if bytes.len() <= SHORT_MAX {
+            let dst = self.room(bytes.len());
+            // SAFETY: `room` made space for `bytes.len()` bytes at `dst`.
+            unsafe { copy_short(bytes, dst) };
+            self.len += bytes.len();
+        } else {
+            self.put(bytes);
+        }
+    }
+
+    #[inline(always)]
+    fn put_byte(&mut self, byte: u8) {
+        self.put_array([byte]);
+    }
+
+    #[inline(always)]
+    fn put_items<T: Primitive>(&mut self, items: &[T]) {
+        if needs_swap(false) {
+            for &item in items {
+                self.put(bytemuck::bytes_of(&item.swap_bytes()));
+            }
+        } else {
+            self.put_text(bytemuck::cast_slice(items));
+        }
+    }
+
+    #[inline(always)]
+    fn put_floats(&mut self, items: &[f64]) {
+        self.put_mapped(items, |x| float_bits(x).to_le());
+    }
+
+    #[inline(always)]
+    fn put_reals(&mut self, items: &[f32]) {
+        self.put_mapped(items, |x| real_bits(x).to_le());
+    }
 }
 
 /// A sink that only counts.
@@ -290,11 +452,22 @@ impl<S: Sink> Writer<S> {
         }
     }
 
-    /// Any value. Atoms and typed vectors are written here, inlined into the loops that
-    /// call it (a general list's items), so a list of small items costs no call per item;
-    /// lists, dictionaries, tables and functions go through [`Writer::compound`].
+    /// Any value: lists, dictionaries, tables and functions through [`Writer::compound`],
+    /// the rest through [`Writer::leaf`].
     #[inline(always)]
     fn value(&mut self, value: &Value) -> Result<(), WireError> {
+        if is_compound(value) {
+            self.compound(value)
+        } else {
+            self.leaf(value)
+        }
+    }
+
+    /// An atom or a typed vector. Inlined into the loops that call it (a general list's
+    /// items), so a list of small items costs no call per item. It makes no call that is
+    /// given the writer either, so that [`leaf_run`]'s writer stays in registers.
+    #[inline(always)]
+    fn leaf(&mut self, value: &Value) -> Result<(), WireError> {
         match value {
             Value::Bool(b) => self.sink.put_array([-t::BOOLEAN as u8, u8::from(*b)]),
             Value::Guid(g) => {
@@ -380,7 +553,11 @@ impl<S: Sink> Writer<S> {
             | Value::Dict(_)
             | Value::Table(_)
             | Value::KeyedTable(_)
-            | Value::Function(_) => self.compound(value)?,
+            | Value::Function(_) => {
+                return Err(WireError::NotSerializable(
+                    "a list, dictionary, table or function is not an atom or typed vector",
+                ))
+            }
             Value::Error(_) => {
                 return Err(WireError::NotSerializable(
                     "an error travels only as the whole payload of a response",
@@ -398,13 +575,16 @@ impl<S: Sink> Writer<S> {
                 self.vector_prefix(t::GENERAL_LIST, items.attribute(), items.len())?;
                 self.enter()?;
                 let items = items.as_slice();
-                for (i, item) in items.iter().enumerate() {
-                    // Items of a list are usually separate allocations: loading the one a
-                    // few places ahead overlaps its cache miss with the work on this one.
-                    if let Some(ahead) = items.get(i + PREFETCH_DISTANCE) {
-                        ahead.prefetch();
+                let mut i = 0;
+                while i < items.len() {
+                    if let Some(buf) = self.sink.as_vec() {
+                        i += leaf_run(buf, &items[i..], self.capability)?;
                     }
-                    self.value(item)?;
+                    if let Some(item) = items.get(i) {
+                        prefetch_ahead(items, i);
+                        self.value(item)?;
+                        i += 1;
+                    }
                 }
                 self.depth -= 1;
             }
@@ -459,6 +639,7 @@ impl<S: Sink> Writer<S> {
         Ok(())
     }
 
+    #[inline(always)]
     fn symbols(&mut self, attribute: Attribute, symbols: &[Symbol]) -> Result<(), WireError> {
         self.vector_prefix(t::SYMBOL, attribute, symbols.len())?;
         for symbol in symbols {
@@ -472,6 +653,7 @@ impl<S: Sink> Writer<S> {
         self.sink.put_byte(0);
     }
 
+    #[inline(always)]
     fn require(&self, carried: bool, type_number: i8) -> Result<(), WireError> {
         if carried {
             Ok(())
@@ -483,6 +665,7 @@ impl<S: Sink> Writer<S> {
         }
     }
 
+    #[inline(always)]
     fn require_nanosecond_types(&self, type_number: i8) -> Result<(), WireError> {
         self.require(self.capability.carries_nanosecond_types(), type_number)
     }
@@ -505,37 +688,13 @@ impl<S: Sink> Writer<S> {
         count: usize,
     ) -> Result<(), WireError> {
         if count > i32::MAX as usize {
-            return self.long_vector_prefix(type_number, attribute, count as u64);
+            let (bytes, len) = long_vector_prefix(self.capability, type_number, attribute, count)?;
+            self.sink.put(&bytes[..len]);
+            return Ok(());
         }
         let [a, b, c, d] = (count as u32).to_le_bytes();
         self.sink
             .put_array([type_number as u8, attribute as u8, a, b, c, d]);
-        Ok(())
-    }
-
-    /// The prefix of a vector of more than 2^31 − 1 items: capability 6 only.
-    #[cold]
-    fn long_vector_prefix(
-        &mut self,
-        type_number: i8,
-        attribute: Attribute,
-        count: u64,
-    ) -> Result<(), WireError> {
-        if !self.capability.carries_long_vectors() {
-            return Err(WireError::CapabilityLimit {
-                what: "a vector of more than 2147483647 items",
-                capability: self.capability.byte(),
-            });
-        }
-        if count > u64::from(u32::MAX) {
-            self.sink
-                .put_array([type_number as u8, attribute as u8 | 0x80]);
-            self.sink.put_array(count.to_le_bytes());
-        } else {
-            let [a, b, c, d] = (count as u32).to_le_bytes();
-            self.sink
-                .put_array([type_number as u8, attribute as u8, a, b, c, d]);
-        }
         Ok(())
     }
 
@@ -581,6 +740,35 @@ impl<S: Sink> Writer<S> {
         }
         self.depth -= 1;
         Ok(())
+    }
+}
+
+/// The prefix of a vector of more than 2^31 − 1 items (capability 6 only), and its length.
+/// It takes no writer, so that a writer held in registers stays there.
+#[cold]
+fn long_vector_prefix(
+    capability: Capability,
+    type_number: i8,
+    attribute: Attribute,
+    count: usize,
+) -> Result<([u8; 10], usize), WireError> {
+    if !capability.carries_long_vectors() {
+        return Err(WireError::CapabilityLimit {
+            what: "a vector of more than 2147483647 items",
+            capability: capability.byte(),
+        });
+    }
+    let mut bytes = [0; 10];
+    bytes[0] = type_number as u8;
+    bytes[1] = attribute as u8;
+    let count = count as u64;
+    if count > u64::from(u32::MAX) {
+        bytes[1] |= 0x80;
+        bytes[2..].copy_from_slice(&count.to_le_bytes());
+        Ok((bytes, 10))
+    } else {
+        bytes[2..6].copy_from_slice(&(count as u32).to_le_bytes());
+        Ok((bytes, 6))
     }
 }
 
@@ -631,6 +819,70 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A general list written the slow way: each item alone, into a sink of its own.
+    fn list_item_by_item(items: &[Value], capability: Capability) -> Vec<u8> {
+        let mut expected = vec![0u8, 0];
+        expected.extend_from_slice(&(items.len() as u32).to_le_bytes());
+        for item in items {
+            let mut writer = Writer::new(Vec::new(), capability);
+            writer.value(item).unwrap();
+            expected.extend_from_slice(&writer.sink);
+        }
+        expected
+    }
+
+    /// Runs of atoms and typed vectors (written by `leaf_run`) broken by lists,
+    /// dictionaries and functions, with strings long enough to outgrow the size estimate
+    /// inside a run, and runs shorter and longer than the prefetch distance.
+    #[test]
+    fn lists_with_leaf_runs_between_compound_items_encode_as_item_by_item() {
+        let long_text = vec![b'x'; 300];
+        let leaves = |n: usize, seed: usize| -> Vec<Value> {
+            (0..n)
+                .map(|i| match (i + seed) % 7 {
+                    0 => Value::Long(i as i64),
+                    1 => Value::Float(f64::NAN),
+                    2 => Value::symbol(format!("s{i}")),
+                    3 => Value::string(&long_text[..(i * 37) % 300]),
+                    4 => Value::from(vec![i as i64; i % 9]),
+                    5 => Value::Guid(qport_value::Guid([i as u8; 16])),
+                    _ => Value::from(vec![1.5f64, f64::NAN, -0.0]),
+                })
+                .collect()
+        };
+        for run in [0, 1, 7, 8, 9, 40] {
+            let mut items = leaves(run, 0);
+            items.push(Value::list(leaves(run, 3)));
+            items.extend(leaves(run, 1));
+            items.push(Value::IDENTITY);
+            items.extend(leaves(run, 2));
+            let value = Value::list(items.clone());
+            let message = encode_message(&value, MessageKind::Async, Capability::MAX).unwrap();
+            assert_eq!(
+                &message[HEADER_LEN..],
+                &list_item_by_item(&items, Capability::MAX)[..],
+                "runs of {run}"
+            );
+            let counted = encoded_len(&value, Capability::MAX, MessageKind::Async).unwrap();
+            assert_eq!(counted, (message.len() - HEADER_LEN) as u64);
+        }
+    }
+
+    /// An item the peer cannot take, in the middle of a run, refuses the whole message.
+    #[test]
+    fn a_refused_item_inside_a_leaf_run_refuses_the_message() {
+        let mut items: Vec<Value> = (0..20).map(Value::Long).collect();
+        items[13] = Value::Guid(qport_value::Guid([7; 16]));
+        let refused = encode_message(&Value::list(items), MessageKind::Async, Capability::V2_6);
+        assert!(matches!(
+            refused,
+            Err(WireError::CapabilityType {
+                type_number: -2,
+                capability: 1
+            })
+        ));
     }
 
     #[test]
