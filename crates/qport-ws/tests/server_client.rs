@@ -497,3 +497,76 @@ async fn sends_past_the_queue_limit_fail_and_close_the_connection() {
         t.stop().await;
     }
 }
+
+/// A compressible text of about 300 bytes naming its sender and number.
+fn numbered(sender: &str, i: usize) -> String {
+    format!("{sender} {i:05} ").repeat(24)
+}
+
+/// Asked "race N", replies N messages from the callback while another thread sends N of
+/// its own on the same connection: first both at once, then taking turns (the thread's
+/// send made between two of the callback's, each waited for).
+struct Racer;
+
+impl Handler for Racer {
+    type Context = ();
+
+    fn init(_: &mut Handshake, _: &Conn, _: &Arc<()>) -> Result<Racer, Reject> {
+        Ok(Racer)
+    }
+
+    fn on_message(&mut self, conn: &Conn, message: Message) {
+        let text = std::str::from_utf8(message.payload()).unwrap();
+        let count: usize = text.strip_prefix("race ").unwrap().parse().unwrap();
+        let other = conn.clone();
+        let thread = std::thread::spawn(move || {
+            for i in 0..count {
+                other.send_text(&numbered("thread", i)).unwrap();
+            }
+            other
+        });
+        for i in 0..count {
+            conn.send_text(&numbered("reply", i)).unwrap();
+        }
+        let other = thread.join().unwrap();
+        for i in count..2 * count {
+            conn.send_text(&numbered("reply", i)).unwrap();
+            let other = other.clone();
+            std::thread::spawn(move || other.send_text(&numbered("thread", i)).unwrap())
+                .join()
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_callbacks_compressed_replies_and_sends_from_elsewhere_arrive_whole_and_in_order() {
+    // With context takeover each compressed frame depends on the ones compressed before
+    // it: were the callback's replies (compressed into the reply buffer) and the thread's
+    // sends (compressed into the queue) written in another order, the client's inflater
+    // would fail or read the wrong text.
+    let mut t = TestClient::start_with::<Racer>(
+        Arc::new(()),
+        "/",
+        WsConfig::default(),
+        ClientConfig::default(),
+    )
+    .await;
+    for round in 0..5 {
+        let count = 100;
+        t.send_text(&format!("race {count}")).await;
+        let mut next = [0usize; 2];
+        for _ in 0..4 * count {
+            let text = match t.client.read().await.unwrap() {
+                Received::Message(Message::Text(text)) => String::from_utf8(text.to_vec()).unwrap(),
+                other => panic!("round {round}: expected a text message, got {other:?}"),
+            };
+            let sender = usize::from(text.starts_with("thread"));
+            let name = ["reply", "thread"][sender];
+            assert_eq!(text, numbered(name, next[sender]), "round {round}");
+            next[sender] += 1;
+        }
+        assert_eq!(next, [2 * count, 2 * count]);
+    }
+    t.stop().await;
+}
