@@ -5,10 +5,8 @@
 //! framed straight into its thread's reply buffer (`Replies`), which the task writes
 //! once the callbacks are done: no lock, no allocation, no atomic read-modify-write, the
 //! cost of a reply that with a thousand busy connections made up most of what separated
-//! the echo from a raw TCP one. On a compressing connection, its own callbacks' messages
-//! are compressed under the connection's lock (the deflater is shared) into the same
-//! buffer. Every other send is framed (and compressed) at once under a short lock and
-//! queued, and the task is woken to write it.
+//! the echo from a raw TCP one. Every other send is framed (and compressed) at once under
+//! a short lock and queued, and the task is woken to write it.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -198,9 +196,6 @@ impl Conn {
         if self.close_sent() || out.dead {
             return Err(SendError::Closed);
         }
-        if let Some(sent) = self.compressed_reply(&mut out, text, payload) {
-            return sent;
-        }
         // Left for the encoder to size exactly: a `Vec` whose length is its capacity
         // becomes a `Bytes` without a second allocation.
         let mut frame = Vec::new();
@@ -291,48 +286,9 @@ impl Conn {
         if self.close_sent() || out.dead {
             return Err(SendError::Closed);
         }
-        if let Some(sent) = self.compressed_reply(&mut out, text, payload) {
-            return sent;
-        }
         let mut frame = Vec::new();
         out.encoder.encode_message(text, payload, &mut frame);
         self.push(&mut out, Bytes::from(frame))
-    }
-
-    /// On a compressing connection, a message sent by its own callbacks is compressed
-    /// (under the lock: the deflater is shared with sends from elsewhere) straight into
-    /// [`Replies`], unless frames compressed before it are still queued: the peer must get
-    /// frames in the order they were compressed, and the task writes the replies before
-    /// the queue. `None` when it is not such a send.
-    fn compressed_reply(
-        &self,
-        out: &mut Outgoing,
-        text: bool,
-        payload: &[u8],
-    ) -> Option<Result<(), SendError>> {
-        if self.shared.plain || !out.queue.is_empty() {
-            return None;
-        }
-        let encoder = &mut out.encoder;
-        let sent = REPLIES.with(|replies| match replies.try_borrow_mut() {
-            Ok(mut replies) if replies.conn == self.shared.id => {
-                Some(self.add_reply(&mut replies, |replies| {
-                    encoder.encode_message(text, payload, &mut replies.frames)
-                }))
-            }
-            _ => None,
-        })?;
-        if let Err(SendError::SlowConsumer { queued, .. }) = sent {
-            self.slow_consumer(out, queued);
-        }
-        Some(sent)
-    }
-
-    /// Ends the connection whose peer does not read.
-    fn slow_consumer(&self, out: &mut Outgoing, queued: usize) {
-        out.dead = true;
-        tracing::warn!(id = self.shared.id, queued, "slow consumer: closing");
-        self.wake(out);
     }
 
     fn push(&self, out: &mut Outgoing, frame: Bytes) -> Result<(), SendError> {
@@ -341,7 +297,9 @@ impl Conn {
         // The cap is on what piles up behind a peer that does not read; one message
         // alone always fits.
         if queued > 0 && queued + frame.len() > shared.max_queued {
-            self.slow_consumer(out, queued);
+            out.dead = true;
+            tracing::warn!(id = shared.id, queued, "slow consumer: closing");
+            self.wake(out);
             return Err(SendError::SlowConsumer {
                 queued,
                 max: shared.max_queued,
@@ -374,41 +332,38 @@ impl Conn {
     }
 
     fn to_replies(&self, add: impl FnOnce(&mut Replies)) -> Option<Result<(), SendError>> {
-        let mut sent = Ok(());
-        if !self.own_replies(|replies| sent = self.add_reply(replies, add)) {
+        let shared = &self.shared;
+        let mut refused = None;
+        let replied = self.own_replies(|replies| {
+            if self.close_sent() {
+                refused = Some(SendError::Closed);
+                return;
+            }
+            // The cap on what piles up behind a peer that does not read, as in `push`:
+            // what is queued and what the callbacks sent so far count together.
+            let queued = shared.queued.load(Ordering::Acquire);
+            let before = (replies.frames.len(), replies.premade.len());
+            let waiting = queued + replies.len();
+            add(replies);
+            if waiting > 0 && queued + replies.len() > shared.max_queued {
+                replies.frames.truncate(before.0);
+                replies.premade.truncate(before.1);
+                refused = Some(SendError::SlowConsumer {
+                    queued: waiting,
+                    max: shared.max_queued,
+                });
+            }
+        });
+        if !replied {
             return None;
         }
-        if let Err(SendError::SlowConsumer { queued, .. }) = sent {
-            self.slow_consumer(&mut self.lock(), queued);
+        if let Some(SendError::SlowConsumer { queued, .. }) = refused {
+            let mut out = self.lock();
+            out.dead = true;
+            tracing::warn!(id = shared.id, queued, "slow consumer: closing");
+            self.wake(&out);
         }
-        Some(sent)
-    }
-
-    /// Runs `add` on the replies unless a Close was sent, then undoes it if the replies
-    /// went over the cap on what piles up behind a peer that does not read (as in `push`:
-    /// what is queued and what the callbacks sent so far count together).
-    fn add_reply(
-        &self,
-        replies: &mut Replies,
-        add: impl FnOnce(&mut Replies),
-    ) -> Result<(), SendError> {
-        if self.close_sent() {
-            return Err(SendError::Closed);
-        }
-        let max = self.shared.max_queued;
-        let queued = self.shared.queued.load(Ordering::Acquire);
-        let before = (replies.frames.len(), replies.premade.len());
-        let waiting = queued + replies.len();
-        add(replies);
-        if waiting > 0 && queued + replies.len() > max {
-            replies.frames.truncate(before.0);
-            replies.premade.truncate(before.1);
-            return Err(SendError::SlowConsumer {
-                queued: waiting,
-                max,
-            });
-        }
-        Ok(())
+        Some(refused.map_or(Ok(()), Err))
     }
 
     /// Runs `add` on this thread's [`Replies`] if they are this connection's (its own

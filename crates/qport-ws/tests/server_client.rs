@@ -542,9 +542,8 @@ impl Handler for Racer {
 #[tokio::test]
 async fn a_callbacks_compressed_replies_and_sends_from_elsewhere_arrive_whole_and_in_order() {
     // With context takeover each compressed frame depends on the ones compressed before
-    // it: were the callback's replies (compressed into the reply buffer) and the thread's
-    // sends (compressed into the queue) written in another order, the client's inflater
-    // would fail or read the wrong text.
+    // it: were the callback's replies and the thread's sends written in another order
+    // than they were compressed, the client's inflater would fail or read the wrong text.
     let mut t = TestClient::start_with::<Racer>(
         Arc::new(()),
         "/",
