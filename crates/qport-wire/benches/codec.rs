@@ -955,12 +955,20 @@ mod summary {
             ) {
                 let q = qport.mean_ns - bytes.mean_ns;
                 let k = kdbplus.mean_ns - bytes.mean_ns;
+                // A receive that measured faster than the bytes-only one leaves no
+                // estimate: the difference is within the noise of the read.
+                let speed_up = if q > 0.0 {
+                    format!("speed-up {:.2}×", k / q)
+                } else {
+                    "no speed-up to estimate (qport's receive measured faster than the \
+                     bytes-only one)"
+                        .into()
+                };
                 out += &format!(
                     "\nDecoding alone, estimated as receive − socket/receive: qport {}, \
-                     kdbplus {}, speed-up {:.2}×.\n",
+                     kdbplus {}, {speed_up}.\n",
                     ms(q),
                     ms(k),
-                    k / q
                 );
             }
         }
