@@ -200,6 +200,21 @@ fn alternating(function: &'static str, mut time: impl FnMut(bool, u64) -> Durati
     }
 }
 
+/// [`alternating`] of two in-memory functions: qport's and kdbplus's.
+fn alternating_functions<A, B>(
+    function: &'static str,
+    mut qport: impl FnMut() -> A,
+    mut kdbplus: impl FnMut() -> B,
+) -> Paired {
+    alternating(function, |is_qport, iters| {
+        if is_qport {
+            timed(iters, &mut qport)
+        } else {
+            timed(iters, &mut kdbplus)
+        }
+    })
+}
+
 /// Times `iters` runs of `f`.
 fn timed<T>(iters: u64, mut f: impl FnMut() -> T) -> Duration {
     let start = Instant::now();
@@ -404,15 +419,11 @@ fn plain_group(criterion: &mut Criterion, link: Option<&mut socket::Link>, case:
         "message: {} bytes; kdbplus's serialized bytes are identical to qport's",
         case.message.len()
     )];
-    let mut pairs = vec![alternating("qport/serialize", |qport, iters| {
-        if qport {
-            timed(iters, || {
-                qport_wire::serialize(black_box(&case.value)).expect("ok")
-            })
-        } else {
-            timed(iters, || kdbplus_serialize(black_box(&case.k)))
-        }
-    })];
+    let mut pairs = vec![alternating_functions(
+        "qport/serialize",
+        || qport_wire::serialize(black_box(&case.value)).expect("ok"),
+        || kdbplus_serialize(black_box(&case.k)),
+    )];
     if let Some(link) = link {
         link.check(&case.message, &case.message, &case.value);
         receive_functions(&mut group, link, &case.message);
@@ -513,15 +524,11 @@ fn compression_group(
         "kdbplus/serialize+compress",
         "qport/decompress+deserialize",
     ];
-    let mut pairs = vec![alternating("qport/serialize+compress", |qport, iters| {
-        if qport {
-            timed(iters, || {
-                qport_wire::compress(black_box(&case.value)).expect("ok")
-            })
-        } else {
-            timed(iters, || kdbplus_serialize_compressed(black_box(&case.k)))
-        }
-    })];
+    let mut pairs = vec![alternating_functions(
+        "qport/serialize+compress",
+        || qport_wire::compress(black_box(&case.value)).expect("ok"),
+        || kdbplus_serialize_compressed(black_box(&case.k)),
+    )];
     if let Some(link) = link {
         link.check(&compressed, message, &case.value);
         receive_functions(&mut group, link, &compressed);

@@ -227,21 +227,22 @@ fn leaf_run(
     let prefetched = items.len().saturating_sub(PREFETCH_DISTANCE);
     let ahead = items.get(PREFETCH_DISTANCE..).unwrap_or_default();
     let mut written = 0;
-    for (item, ahead) in items[..prefetched].iter().zip(ahead) {
-        if is_compound(item) {
-            writer.sink.finish();
-            return Ok(written);
+    'run: {
+        for (item, ahead) in items[..prefetched].iter().zip(ahead) {
+            if is_compound(item) {
+                break 'run;
+            }
+            ahead.prefetch();
+            writer.leaf(item)?;
+            written += 1;
         }
-        ahead.prefetch();
-        writer.leaf(item)?;
-        written += 1;
-    }
-    for item in &items[prefetched..] {
-        if is_compound(item) {
-            break;
+        for item in &items[prefetched..] {
+            if is_compound(item) {
+                break 'run;
+            }
+            writer.leaf(item)?;
+            written += 1;
         }
-        writer.leaf(item)?;
-        written += 1;
     }
     writer.sink.finish();
     Ok(written)

@@ -71,6 +71,22 @@ pub(crate) struct Replies {
     pub(crate) premade: Vec<(usize, Bytes)>,
 }
 
+/// A piece of [`Replies`]: bytes framed into its buffer, or a premade frame.
+#[derive(Clone, Copy)]
+pub(crate) enum ReplyPiece<'a> {
+    Framed(&'a [u8]),
+    Premade(&'a Bytes),
+}
+
+impl<'a> ReplyPiece<'a> {
+    pub(crate) fn bytes(self) -> &'a [u8] {
+        match self {
+            ReplyPiece::Framed(bytes) => bytes,
+            ReplyPiece::Premade(frame) => frame,
+        }
+    }
+}
+
 /// Premade frames up to this size are copied into `Replies::frames`.
 const COPY_PREMADE_MAX: usize = 64 * 1024;
 
@@ -89,8 +105,7 @@ impl Replies {
             let mut replies = replies.borrow_mut();
             replies.conn = conn.shared.id;
             // Left by callbacks that panicked, and not theirs to send.
-            replies.frames.clear();
-            replies.premade.clear();
+            replies.clear();
         });
     }
 
@@ -117,6 +132,25 @@ impl Replies {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.frames.is_empty() && self.premade.is_empty()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.frames.clear();
+        self.premade.clear();
+    }
+
+    /// The replies in the order they go out: stretches of `frames`, with the premade
+    /// frames between them.
+    pub(crate) fn pieces(&self) -> impl Iterator<Item = ReplyPiece<'_>> {
+        let mut at = 0;
+        let premade = self.premade.iter().flat_map(move |(offset, frame)| {
+            let stretch = (*offset > at).then(|| ReplyPiece::Framed(&self.frames[at..*offset]));
+            at = at.max(*offset);
+            stretch.into_iter().chain([ReplyPiece::Premade(frame)])
+        });
+        let last = self.premade.last().map_or(0, |(offset, _)| *offset);
+        let tail = (last < self.frames.len()).then(|| ReplyPiece::Framed(&self.frames[last..]));
+        premade.chain(tail)
     }
 
     /// Bytes held.
@@ -297,9 +331,7 @@ impl Conn {
         // The cap is on what piles up behind a peer that does not read; one message
         // alone always fits.
         if queued > 0 && queued + frame.len() > shared.max_queued {
-            out.dead = true;
-            tracing::warn!(id = shared.id, queued, "slow consumer: closing");
-            self.wake(out);
+            self.slow_consumer(out, queued);
             return Err(SendError::SlowConsumer {
                 queued,
                 max: shared.max_queued,
@@ -358,12 +390,16 @@ impl Conn {
             return None;
         }
         if let Some(SendError::SlowConsumer { queued, .. }) = refused {
-            let mut out = self.lock();
-            out.dead = true;
-            tracing::warn!(id = shared.id, queued, "slow consumer: closing");
-            self.wake(&out);
+            self.slow_consumer(&mut self.lock(), queued);
         }
         Some(refused.map_or(Ok(()), Err))
+    }
+
+    /// Ends the connection whose peer does not read.
+    fn slow_consumer(&self, out: &mut Outgoing, queued: usize) {
+        out.dead = true;
+        tracing::warn!(id = self.shared.id, queued, "slow consumer: closing");
+        self.wake(out);
     }
 
     /// Runs `add` on this thread's [`Replies`] if they are this connection's (its own
@@ -446,13 +482,13 @@ fn encode_control(frames: &mut Vec<u8>, opcode: Opcode, payload: &[u8]) {
 /// A text message framed once (server side: unmasked, uncompressed), for `send_frame`.
 pub fn frame_text(text: &str) -> Bytes {
     let mut frame = Vec::new();
-    encode_frame(&mut frame, true, false, Opcode::Text, text.as_bytes(), None);
+    encode_data(&mut frame, true, text.as_bytes());
     Bytes::from(frame)
 }
 
 /// A binary message framed once (server side), for `send_frame`.
 pub fn frame_binary(bytes: &[u8]) -> Bytes {
     let mut frame = Vec::new();
-    encode_frame(&mut frame, true, false, Opcode::Binary, bytes, None);
+    encode_data(&mut frame, false, bytes);
     Bytes::from(frame)
 }

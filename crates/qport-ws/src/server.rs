@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout, Sleep};
 
 use crate::close::{close_payload, CloseFrame};
-use crate::conn::{Conn, Replies};
+use crate::conn::{Conn, Replies, ReplyPiece};
 use crate::deflate::{negotiate, DeflateConfig, Role};
 use crate::handshake::{reject_bytes, response_bytes, HandshakeError, HandshakeRequest};
 use crate::protocol::{connection, Compression, Event, Limits, Message};
@@ -494,26 +494,12 @@ impl<T: Transport> Session<'_, T> {
         if replies.is_empty() {
             return Ok(());
         }
-        let frames = &replies.frames;
         let mut written = 0;
         if self.writing.is_empty() {
-            // The replies in order: stretches of `frames`, premade frames between them.
             let mut slices = [IoSlice::new(&[]); MAX_WRITE_SLICES];
             let mut count = 0;
-            let mut at = 0;
-            for (offset, frame) in &replies.premade {
-                if count + 2 > MAX_WRITE_SLICES {
-                    break;
-                }
-                if *offset > at {
-                    slices[count] = IoSlice::new(&frames[at..*offset]);
-                    (count, at) = (count + 1, *offset);
-                }
-                slices[count] = IoSlice::new(frame);
-                count += 1;
-            }
-            if at < frames.len() && count < MAX_WRITE_SLICES {
-                slices[count] = IoSlice::new(&frames[at..]);
+            for (slot, piece) in slices.iter_mut().zip(replies.pieces()) {
+                *slot = IoSlice::new(piece.bytes());
                 count += 1;
             }
             let result = match count {
@@ -525,8 +511,7 @@ impl<T: Transport> Session<'_, T> {
                 Ok(n) => written = n,
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
                 Err(error) => {
-                    replies.frames.clear();
-                    replies.premade.clear();
+                    replies.clear();
                     return Err(error);
                 }
             }
@@ -537,17 +522,14 @@ impl<T: Transport> Session<'_, T> {
             queued: 0,
             writing: &mut self.writing,
         };
-        let mut at = 0;
-        for (offset, frame) in replies.premade.drain(..) {
-            if offset > at {
-                rest.copy(&frames[at..offset]);
-                at = offset;
+        for piece in replies.pieces() {
+            match piece {
+                ReplyPiece::Framed(bytes) => rest.copy(bytes),
+                ReplyPiece::Premade(frame) => rest.keep(frame.clone()),
             }
-            rest.keep(frame);
         }
-        rest.copy(&frames[at..]);
         let queued = rest.queued;
-        replies.frames.clear();
+        replies.clear();
         if queued > 0 {
             self.conn.queued_by_task(queued);
         }
