@@ -85,17 +85,19 @@ struct Incoming {
 /// without a copy; text is always taken as it arrives, to fail fast on bad UTF-8.
 const WHOLE_FRAME_MAX: u64 = 1 << 20;
 
-/// The receiving half.
+/// The receiving half. `repr(C)`, with what every frame reads first: a server with a
+/// thousand busy connections misses the cache on each further line a message touches.
+#[repr(C)]
 pub struct Decoder {
+    closed: bool,
     role: Role,
-    limits: Limits,
+    utf8: Utf8Validator,
     /// Bytes a whole frame needs, when the decoder waits for one (see `wanted`).
     wanted: usize,
-    inflater: Option<Inflater>,
-    frame: Option<Incoming>,
+    limits: Limits,
     message: Option<Partial>,
-    utf8: Utf8Validator,
-    closed: bool,
+    frame: Option<Incoming>,
+    inflater: Option<Inflater>,
 }
 
 /// The sending half.

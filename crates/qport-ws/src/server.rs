@@ -8,7 +8,7 @@ use std::io::{self, IoSlice};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -161,52 +161,123 @@ pub trait Handler: Sized + Send + 'static {
 }
 
 /// Serves one accepted connection to its end: handshake (bytes already read from it,
-/// e.g. by a protocol sniffer, are passed in `already_read`), then frames.
-pub async fn serve_connection<H: Handler, T: Transport>(
+/// e.g. by a protocol sniffer, are passed in `already_read`), then frames, then the
+/// handler's `on_close`.
+pub fn serve_connection<H: Handler, T: Transport>(
     stream: T,
     peer: Option<SocketAddr>,
     already_read: &[u8],
     config: Arc<WsConfig>,
     context: Arc<H::Context>,
-) {
+) -> Connection<H, T> {
+    let already_read = BytesMut::from(already_read);
     // The handshake runs in a future of its own on the heap, freed once it is done: its
-    // state (the request, the timer, the read) would otherwise stay in this future, which
-    // an idle connection holds for as long as it lives.
-    let accepted = Box::pin(accept::<H, T>(
-        &stream,
-        peer,
-        already_read,
-        &config,
-        &context,
-    ))
-    .await;
-    let Some(Accepted {
-        conn,
-        mut handler,
-        decoder,
-        buf,
-    }) = accepted
-    else {
-        return;
-    };
-    let mut session = Session {
-        stream: &stream,
-        conn: &conn,
-        decoder,
-        buf,
-        writing: VecDeque::new(),
-        config: &config,
-        close_timer: None,
-        finished: false,
-        waker: None,
-    };
-    if let Err(error) = session.run(&mut handler).await {
-        tracing::debug!(id = conn.id(), %error, "connection ended");
+    // state (the request, the timer, the read) would otherwise stay in the connection's
+    // future, which an idle connection holds for as long as it lives.
+    let accepting = Box::pin(async move {
+        let accepted = accept::<H, T>(&stream, peer, already_read, &config, &context).await;
+        accepted.map(|accepted| Session::new(stream, accepted, config))
+    });
+    Connection {
+        phase: Phase::Accepting(accepting),
     }
-    conn.lock().dead = true;
-    drop(session);
-    linger(stream, config.close_timeout).await;
-    handler.on_close(&conn);
+}
+
+/// One connection's task, from the handshake to `on_close`: the future
+/// [`serve_connection`] returns.
+///
+/// Written by hand rather than as an `async fn`: the compiler puts an async function's
+/// state at the far end of its future, and nested ones each at their own, so every
+/// wake-up began with misses on cache lines holding nothing but those states (measured
+/// as the top qport items of a thousand busy connections' profile). Here the phase and
+/// the session's per-message fields come first, next to the task's header.
+pub struct Connection<H: Handler, T: Transport> {
+    phase: Phase<H, T>,
+}
+
+type Accepting<H, T> = Pin<Box<dyn Future<Output = Option<Session<H, T>>> + Send>>;
+
+// The session is inline, not boxed: a box would be one more line to miss per message.
+#[allow(clippy::large_enum_variant)]
+enum Phase<H: Handler, T: Transport> {
+    Accepting(Accepting<H, T>),
+    Running(Session<H, T>),
+    /// After the session: the socket lingers, then the handler hears `on_close`.
+    Closing {
+        linger: Pin<Box<dyn Future<Output = ()> + Send>>,
+        handler: H,
+        conn: Conn,
+    },
+    Done,
+}
+
+// Nothing in a connection is pinned in place: the session and the handler are used
+// through `&mut`, and the futures it holds are boxed.
+impl<H: Handler, T: Transport> Unpin for Connection<H, T> {}
+
+impl<H: Handler, T: Transport> Future for Connection<H, T> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        loop {
+            match &mut this.phase {
+                Phase::Running(session) => {
+                    let ended = ready!(session.poll_run(cx));
+                    if let Err(error) = ended {
+                        tracing::debug!(id = session.conn.id(), %error, "connection ended");
+                    }
+                    let Phase::Running(session) = std::mem::replace(&mut this.phase, Phase::Done)
+                    else {
+                        unreachable!("the phase was just matched");
+                    };
+                    this.phase = session.into_closing();
+                }
+                Phase::Accepting(accepting) => {
+                    this.phase = match ready!(accepting.as_mut().poll(cx)) {
+                        Some(session) => Phase::Running(session),
+                        None => Phase::Done,
+                    };
+                }
+                Phase::Closing {
+                    linger,
+                    handler,
+                    conn,
+                } => {
+                    ready!(linger.as_mut().poll(cx));
+                    handler.on_close(conn);
+                    this.phase = Phase::Done;
+                }
+                Phase::Done => return Poll::Ready(()),
+            }
+        }
+    }
+}
+
+impl<H: Handler, T: Transport> Drop for Connection<H, T> {
+    /// A connection dropped before its end (its server shutting down) is over too: the
+    /// handler hears `on_close` all the same.
+    fn drop(&mut self) {
+        let phase = std::mem::replace(&mut self.phase, Phase::Done);
+        // Not while a callback's panic unwinds through here: the handler may be half way
+        // through a change, and a second panic would abort the process.
+        if std::thread::panicking() {
+            return;
+        }
+        match phase {
+            Phase::Running(session) => {
+                session.conn.lock().dead = true;
+                let Session {
+                    mut handler, conn, ..
+                } = session;
+                handler.on_close(&conn);
+            }
+            Phase::Closing {
+                mut handler, conn, ..
+            } => handler.on_close(&conn),
+            Phase::Accepting(_) | Phase::Done => {}
+        }
+    }
 }
 
 /// What a completed handshake leaves for the session.
@@ -223,11 +294,10 @@ struct Accepted<H> {
 async fn accept<H: Handler, T: Transport>(
     stream: &T,
     peer: Option<SocketAddr>,
-    already_read: &[u8],
+    mut buf: BytesMut,
     config: &WsConfig,
     context: &Arc<H::Context>,
 ) -> Option<Accepted<H>> {
-    let mut buf = BytesMut::from(already_read);
     let request = match timeout(
         config.handshake_timeout,
         read_request(stream, &mut buf, config),
@@ -356,56 +426,69 @@ enum Wakeup {
     CloseTimeout,
 }
 
-struct Session<'a, T> {
-    stream: &'a T,
-    conn: &'a Conn,
-    decoder: crate::protocol::Decoder,
-    buf: BytesMut,
-    /// Frames taken from the shared queue, being written.
-    writing: VecDeque<Bytes>,
-    config: &'a WsConfig,
-    /// Started once we have sent Close: the peer has until it ends to answer.
-    close_timer: Option<Pin<Box<Sleep>>>,
+/// A connection after its handshake. `repr(C)`, with the fields read on every message
+/// first, so that they share the connection's first cache lines.
+#[repr(C)]
+struct Session<H, T> {
     /// The closing handshake is over (or the connection failed): write what is queued,
     /// then end.
     finished: bool,
+    /// The 101 (and whatever `init` sent) has been taken for writing.
+    started: bool,
+    conn: Conn,
     /// The waker last left in the connection for sends made outside the task's own
     /// callbacks (compared here, without the lock, to see whether it needs replacing).
     waker: Option<Waker>,
+    /// Frames taken from the shared queue, being written.
+    writing: VecDeque<Bytes>,
+    stream: T,
+    buf: BytesMut,
+    /// Started once we have sent Close: the peer has until it ends to answer.
+    close_timer: Option<Pin<Box<Sleep>>>,
+    decoder: crate::protocol::Decoder,
+    handler: H,
+    config: Arc<WsConfig>,
 }
 
-impl<T: Transport> Session<'_, T> {
-    async fn run<H: Handler>(&mut self, handler: &mut H) -> io::Result<()> {
-        // The 101 (and whatever `init` sent) goes out before any reply.
-        if self.take_queued() {
-            return Ok(());
+impl<H: Handler, T: Transport> Session<H, T> {
+    fn new(stream: T, accepted: Accepted<H>, config: Arc<WsConfig>) -> Session<H, T> {
+        let Accepted {
+            conn,
+            handler,
+            decoder,
+            buf,
+        } = accepted;
+        Session {
+            finished: false,
+            started: false,
+            conn,
+            waker: None,
+            writing: VecDeque::new(),
+            stream,
+            buf,
+            close_timer: None,
+            decoder,
+            handler,
+            config,
+        }
+    }
+
+    /// Runs the session until the connection is over: closed by both sides, failed, or
+    /// gone.
+    fn poll_run(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if !self.started {
+            self.started = true;
+            // The 101 (and whatever `init` sent) goes out before any reply.
+            if self.take_queued() || self.step()? {
+                return Poll::Ready(Ok(()));
+            }
         }
         loop {
-            self.handle_events(handler)?;
-            // Sends from elsewhere (or a slow consumer's end) are looked at only when one
-            // says so: no lock on a pass that has none.
-            if self.conn.wake_pending() && self.take_queued() {
-                return Ok(());
-            }
-            if self.close_timer.is_none() && self.conn.close_sent() {
-                self.close_timer = Some(Box::pin(sleep(self.config.close_timeout)));
-            }
-            // Write at once what the socket takes.
-            if !self.writing.is_empty() {
-                match self.write_some() {
-                    Ok(_) => {}
-                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(error) => return Err(error),
-                }
-            }
-            if self.finished && self.writing.is_empty() {
-                return Ok(());
-            }
-            match std::future::poll_fn(|cx| self.poll_wakeup(cx)).await? {
+            match ready!(self.poll_wakeup(cx))? {
                 Wakeup::Writable => match self.write_some() {
                     Ok(_) => {}
                     Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(error) => return Err(error),
+                    Err(error) => return Poll::Ready(Err(error)),
                 },
                 Wakeup::Woken => {}
                 Wakeup::Readable => {
@@ -418,14 +501,58 @@ impl<T: Transport> Session<'_, T> {
                         self.buf.reserve(wanted.max(READ_CHUNK) - self.buf.len());
                     }
                     match self.stream.try_read_buf(&mut self.buf) {
-                        Ok(0) => return Ok(()),
+                        Ok(0) => return Poll::Ready(Ok(())),
                         Ok(_) => {}
                         Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                        Err(error) => return Err(error),
+                        Err(error) => return Poll::Ready(Err(error)),
                     }
                 }
-                Wakeup::CloseTimeout => return Ok(()),
+                Wakeup::CloseTimeout => return Poll::Ready(Ok(())),
             }
+            if self.step()? {
+                return Poll::Ready(Ok(()));
+            }
+        }
+    }
+
+    /// After a wake-up: hands what was read to the handler and writes what is to go;
+    /// `true` when the session is over.
+    fn step(&mut self) -> io::Result<bool> {
+        self.handle_events()?;
+        // Sends from elsewhere (or a slow consumer's end) are looked at only when one
+        // says so: no lock on a pass that has none.
+        if self.conn.wake_pending() && self.take_queued() {
+            return Ok(true);
+        }
+        if self.close_timer.is_none() && self.conn.close_sent() {
+            self.close_timer = Some(Box::pin(sleep(self.config.close_timeout)));
+        }
+        // Write at once what the socket takes.
+        if !self.writing.is_empty() {
+            match self.write_some() {
+                Ok(_) => {}
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(self.finished && self.writing.is_empty())
+    }
+
+    /// The session is over: the socket lingers (see [`linger`]) before the handler
+    /// hears `on_close`.
+    fn into_closing(self) -> Phase<H, T> {
+        self.conn.lock().dead = true;
+        let Session {
+            stream,
+            conn,
+            handler,
+            config,
+            ..
+        } = self;
+        Phase::Closing {
+            linger: Box::pin(linger(stream, config.close_timeout)),
+            handler,
+            conn,
         }
     }
 
@@ -463,11 +590,11 @@ impl<T: Transport> Session<'_, T> {
 
     /// Hands every complete event in the buffer to the handler, then writes (or queues)
     /// what its callbacks sent.
-    fn handle_events<H: Handler>(&mut self, handler: &mut H) -> io::Result<()> {
-        Replies::begin(self.conn);
+    fn handle_events(&mut self) -> io::Result<()> {
+        Replies::begin(&self.conn);
         while !self.finished {
             match self.decoder.read(&mut self.buf) {
-                Ok(Some(event)) => self.dispatch(handler, event),
+                Ok(Some(event)) => self.dispatch(event),
                 Ok(None) => break,
                 Err(error) => {
                     tracing::debug!(id = self.conn.id(), %error, "protocol error");
@@ -496,16 +623,18 @@ impl<T: Transport> Session<'_, T> {
         }
         let mut written = 0;
         if self.writing.is_empty() {
-            let mut slices = [IoSlice::new(&[]); MAX_WRITE_SLICES];
-            let mut count = 0;
-            for (slot, piece) in slices.iter_mut().zip(replies.pieces()) {
-                *slot = IoSlice::new(piece.bytes());
-                count += 1;
-            }
-            let result = match count {
-                // A plain `send` costs the kernel less than a `writev` of one buffer.
-                1 => self.stream.try_write(&slices[0]),
-                _ => self.stream.try_write_vectored(&slices[..count]),
+            let result = if replies.premade.is_empty() {
+                // The usual case, one stretch of frames: a plain `send` costs the kernel
+                // less than a `writev` of one buffer.
+                self.stream.try_write(&replies.frames)
+            } else {
+                let mut slices = [IoSlice::new(&[]); MAX_WRITE_SLICES];
+                let mut count = 0;
+                for (slot, piece) in slices.iter_mut().zip(replies.pieces()) {
+                    *slot = IoSlice::new(piece.bytes());
+                    count += 1;
+                }
+                self.stream.try_write_vectored(&slices[..count])
             };
             match result {
                 Ok(n) => written = n,
@@ -536,16 +665,17 @@ impl<T: Transport> Session<'_, T> {
         Ok(())
     }
 
-    fn dispatch<H: Handler>(&mut self, handler: &mut H, event: Event) {
+    fn dispatch(&mut self, event: Event) {
         let closing = self.conn.close_sent();
+        let (handler, conn) = (&mut self.handler, &self.conn);
         match event {
             // After our Close, data is read but not delivered (RFC 6455 §5.5.1).
             Event::Message(_) | Event::Ping(_) | Event::Pong(_) if closing => {}
-            Event::Message(message) => handler.on_message(self.conn, message),
-            Event::Ping(payload) => handler.on_ping(self.conn, payload),
-            Event::Pong(payload) => handler.on_pong(self.conn, payload),
+            Event::Message(message) => handler.on_message(conn, message),
+            Event::Ping(payload) => handler.on_ping(conn, payload),
+            Event::Pong(payload) => handler.on_pong(conn, payload),
             Event::Close(frame) => {
-                handler.on_peer_close(self.conn, frame.as_ref());
+                handler.on_peer_close(conn, frame.as_ref());
                 // Echo the code (RFC 6455 §5.5.1); an empty Close gets an empty one.
                 let payload = frame.map_or_else(Vec::new, |f| close_payload(f.code, ""));
                 self.conn.close_with_payload(&payload);
@@ -701,7 +831,13 @@ impl WsServer {
                     accepted = listener.accept() => match accepted {
                         Ok((stream, peer)) => {
                             let _ = stream.set_nodelay(true);
-                            connections.spawn(serve_tcp::<H>(stream, peer, Arc::clone(&config), Arc::clone(&context)));
+                            connections.spawn(serve_connection::<H, TcpStream>(
+                                stream,
+                                Some(peer),
+                                &[],
+                                Arc::clone(&config),
+                                Arc::clone(&context),
+                            ));
                         }
                         Err(error) => {
                             tracing::warn!(%error, "accept failed");
@@ -731,13 +867,4 @@ impl WsServer {
         let _ = self.shutdown.send(true);
         let _ = self.accepting.await;
     }
-}
-
-async fn serve_tcp<H: Handler>(
-    stream: TcpStream,
-    peer: SocketAddr,
-    config: Arc<WsConfig>,
-    context: Arc<H::Context>,
-) {
-    serve_connection::<H, TcpStream>(stream, Some(peer), &[], config, context).await;
 }

@@ -210,7 +210,8 @@ async fn on_close_runs_once_per_connection() {
     .await
     .unwrap();
     let url = format!("ws://127.0.0.1:{}/", server.local_addr().port());
-    // One ends with a closing handshake, one by dropping the socket.
+    // One ends with a closing handshake, one by dropping the socket, and one is still
+    // open when the server shuts down.
     let mut a = WsClient::connect(&url, &[]).await.unwrap();
     a.close(1000, "").await.unwrap();
     assert!(matches!(a.read().await.unwrap(), Received::Closed(_)));
@@ -223,8 +224,10 @@ async fn on_close_runs_once_per_connection() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert_eq!(counter.load(Ordering::SeqCst), 2);
+    let c = WsClient::connect(&url, &[]).await.unwrap();
     server.shutdown().await;
-    assert_eq!(counter.load(Ordering::SeqCst), 2);
+    assert_eq!(counter.load(Ordering::SeqCst), 3);
+    drop(c);
 }
 
 /// Keeps every connection's `Conn` so the test can push to it from elsewhere.
