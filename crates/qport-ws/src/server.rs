@@ -485,11 +485,7 @@ impl<H: Handler, T: Transport> Session<H, T> {
         }
         loop {
             match ready!(self.poll_wakeup(cx))? {
-                Wakeup::Writable => match self.write_some() {
-                    Ok(_) => {}
-                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(error) => return Poll::Ready(Err(error)),
-                },
+                Wakeup::Writable => self.write_queued()?,
                 Wakeup::Woken => {}
                 Wakeup::Readable => {
                     if self.buf.capacity() == 0 {
@@ -529,11 +525,7 @@ impl<H: Handler, T: Transport> Session<H, T> {
         }
         // Write at once what the socket takes.
         if !self.writing.is_empty() {
-            match self.write_some() {
-                Ok(_) => {}
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                Err(error) => return Err(error),
-            }
+            self.write_queued()?;
         }
         Ok(self.finished && self.writing.is_empty())
     }
@@ -628,13 +620,7 @@ impl<H: Handler, T: Transport> Session<H, T> {
                 // less than a `writev` of one buffer.
                 self.stream.try_write(&replies.frames)
             } else {
-                let mut slices = [IoSlice::new(&[]); MAX_WRITE_SLICES];
-                let mut count = 0;
-                for (slot, piece) in slices.iter_mut().zip(replies.pieces()) {
-                    *slot = IoSlice::new(piece.bytes());
-                    count += 1;
-                }
-                self.stream.try_write_vectored(&slices[..count])
+                try_write_pieces(&self.stream, replies.pieces().map(ReplyPiece::bytes))
             };
             match result {
                 Ok(n) => written = n,
@@ -693,19 +679,19 @@ impl<H: Handler, T: Transport> Session<H, T> {
         out.dead
     }
 
-    fn write_some(&mut self) -> io::Result<usize> {
-        let written = if self.writing.len() == 1 {
+    /// Writes what the socket takes of the write list; nothing when it takes nothing now.
+    fn write_queued(&mut self) -> io::Result<()> {
+        let result = if self.writing.len() == 1 {
             // One frame (the usual reply): a plain `send` costs the kernel less than a
             // `writev` of one buffer.
-            self.stream.try_write(&self.writing[0])?
+            self.stream.try_write(&self.writing[0])
         } else {
-            let mut slices = [IoSlice::new(&[]); MAX_WRITE_SLICES];
-            let mut count = 0;
-            for (slot, frame) in slices.iter_mut().zip(&self.writing) {
-                *slot = IoSlice::new(frame);
-                count += 1;
-            }
-            self.stream.try_write_vectored(&slices[..count])?
+            try_write_pieces(&self.stream, self.writing.iter().map(|frame| &frame[..]))
+        };
+        let written = match result {
+            Ok(written) => written,
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(error) => return Err(error),
         };
         if written == 0 {
             return Err(io::ErrorKind::WriteZero.into());
@@ -722,8 +708,22 @@ impl<H: Handler, T: Transport> Session<H, T> {
             }
         }
         self.conn.written(written);
-        Ok(written)
+        Ok(())
     }
+}
+
+/// One vectored write of the first [`MAX_WRITE_SLICES`] pieces.
+fn try_write_pieces<'a, T: Transport>(
+    stream: &T,
+    pieces: impl Iterator<Item = &'a [u8]>,
+) -> io::Result<usize> {
+    let mut slices = [IoSlice::new(&[]); MAX_WRITE_SLICES];
+    let mut count = 0;
+    for (slot, piece) in slices.iter_mut().zip(pieces) {
+        *slot = IoSlice::new(piece);
+        count += 1;
+    }
+    stream.try_write_vectored(&slices[..count])
 }
 
 thread_local! {
