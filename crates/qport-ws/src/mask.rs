@@ -4,6 +4,10 @@
 /// loop the compiler turns into whole vector registers.
 const BLOCK: usize = 32;
 
+/// Payloads from this length up are worth asking the CPU for wider vector registers.
+#[cfg(target_arch = "x86_64")]
+const WIDE_FROM: usize = 256;
+
 /// XORs `data` with `mask`, where `data` starts `offset` bytes into the frame payload (so a
 /// payload can be unmasked in pieces as it arrives). Masking twice with the same key and
 /// offset gives the bytes back.
@@ -13,6 +17,26 @@ pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: usize) {
     let key = u32::from_be_bytes(mask)
         .rotate_left(8 * (offset % 4) as u32)
         .to_be_bytes();
+    #[cfg(target_arch = "x86_64")]
+    if data.len() >= WIDE_FROM && std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        unsafe { mask_avx2(data, key) };
+        return;
+    }
+    mask_from_key_start(data, key);
+}
+
+/// The same loop compiled for 256-bit registers: the baseline x86-64 target has only 128-bit
+/// ones, which halves the speed on a large payload.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn mask_avx2(data: &mut [u8], key: [u8; 4]) {
+    mask_from_key_start(data, key);
+}
+
+/// XORs `data` with `key` repeated, starting at key byte 0.
+#[inline(always)]
+fn mask_from_key_start(data: &mut [u8], key: [u8; 4]) {
     let mut block_key = [0u8; BLOCK];
     for (i, byte) in block_key.iter_mut().enumerate() {
         *byte = key[i % 4];

@@ -379,7 +379,12 @@ fn encode_frame_appends_after_existing_bytes() {
 #[test]
 fn masking_matches_the_byte_by_byte_definition_at_every_length_and_offset() {
     let key = [0xA1, 0xB2, 0xC3, 0xD4];
-    for len in 0..200 {
+    // Short payloads, the lengths around where wider vector registers take over, and long
+    // payloads with every kind of tail.
+    let lengths = (0..200)
+        .chain(240..330)
+        .chain((0..40).map(|tail| 65_536 + tail));
+    for len in lengths {
         for offset in 0..8 {
             let original: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
             let mut fast = original.clone();
