@@ -4,8 +4,9 @@
 //! rules `parse` enforces, and writes back to the same bytes when the input used the shortest
 //! length encoding (to an equal header otherwise). Every shorter prefix of a header asks for
 //! more bytes, and a refusal, once made, is the same for every longer prefix (a prefix never
-//! gets a different answer than the whole). A masked payload unmasks the same in two pieces
-//! as whole, and a Close payload that parses writes back to the same bytes.
+//! gets a different answer than the whole). A masked payload unmasks as RFC 6455 defines it,
+//! and the same in two pieces as whole; a Close payload that parses writes back to the same
+//! bytes.
 
 #![no_main]
 
@@ -90,6 +91,10 @@ fn check_payload(header: &FrameHeader, payload: &[u8], whole: bool) {
     let mut unmasked = payload.to_vec();
     if let Some(key) = header.mask {
         apply_mask(&mut unmasked, key, 0);
+        // As RFC 6455 defines it, whichever registers did the work.
+        for (i, (byte, masked)) in unmasked.iter().zip(payload).enumerate() {
+            assert_eq!(*byte, masked ^ key[i % 4], "unmasked byte {i}");
+        }
         // In two pieces, cut where the payload's first byte says.
         let mut pieces = payload.to_vec();
         let cut = usize::from(payload.first().copied().unwrap_or(0)).min(pieces.len());
