@@ -266,10 +266,8 @@ impl<H: Handler, T: Transport> Drop for Connection<H, T> {
         }
         match phase {
             Phase::Running(session) => {
-                session.conn.lock().dead = true;
-                let Session {
-                    mut handler, conn, ..
-                } = session;
+                // The socket closes after `on_close`, as at a session's normal end.
+                let (_stream, conn, mut handler, _config) = session.end();
                 handler.on_close(&conn);
             }
             Phase::Closing {
@@ -533,6 +531,17 @@ impl<H: Handler, T: Transport> Session<H, T> {
     /// The session is over: the socket lingers (see [`linger`]) before the handler
     /// hears `on_close`.
     fn into_closing(self) -> Phase<H, T> {
+        let (stream, conn, handler, config) = self.end();
+        Phase::Closing {
+            linger: Box::pin(linger(stream, config.close_timeout)),
+            handler,
+            conn,
+        }
+    }
+
+    /// Marks the connection dead (sends from elsewhere now fail) and gives back what
+    /// outlives the session.
+    fn end(self) -> (T, Conn, H, Arc<WsConfig>) {
         self.conn.lock().dead = true;
         let Session {
             stream,
@@ -541,11 +550,7 @@ impl<H: Handler, T: Transport> Session<H, T> {
             config,
             ..
         } = self;
-        Phase::Closing {
-            linger: Box::pin(linger(stream, config.close_timeout)),
-            handler,
-            conn,
-        }
+        (stream, conn, handler, config)
     }
 
     /// What the task waits for, checked in this order: the socket taking more of what is
